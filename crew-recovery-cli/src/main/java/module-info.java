@@ -1,0 +1,10 @@
+/** The crew-recovery operator command and demo, built on picocli. */
+module dev.crewrecovery.cli {
+  requires dev.crewrecovery.core;
+  requires info.picocli;
+  requires static org.jspecify;
+
+  // picocli reads and sets the annotated command fields reflectively.
+  opens dev.crewrecovery.cli to
+      info.picocli;
+}
