@@ -25,11 +25,11 @@ import java.util.Objects;
  * deliveries/delivered.jsonl} for de-duplication. Writes are durable and serialized by {@code
  * deliveries/.lock}. Marking delivered appends the id before removing the pending file, so a crash
  * in between yields at most one duplicate, never a loss. The delivered log is compacted when it
- * grows past 1 MiB, keeping ids delivered within the retention.
+ * grows past a sixteenth of the size cap (1 MiB by default), keeping ids delivered within the
+ * retention; the next compaction waits until the log doubled.
  */
 final class FileDeliveries implements DeliveryStore {
   private static final System.Logger LOG = System.getLogger(FileDeliveries.class.getName());
-  private static final long COMPACT_BYTES = 1 << 20;
 
   private final Layout layout;
   private final FileIo io;
@@ -38,6 +38,8 @@ final class FileDeliveries implements DeliveryStore {
   private final DeadletterLog.LockSupplier locks;
   private final long lineCap;
   private final Duration retention;
+  private final long compactBytes;
+  private long compactAt; // guarded by the deliveries lock (and this)
 
   FileDeliveries(
       Layout layout,
@@ -54,6 +56,8 @@ final class FileDeliveries implements DeliveryStore {
     this.locks = locks;
     this.lineCap = lineCap;
     this.retention = retention;
+    this.compactBytes = Math.max(4096, lineCap / 16);
+    this.compactAt = compactBytes;
   }
 
   private FileLocks.Held lock() {
@@ -167,8 +171,12 @@ final class FileDeliveries implements DeliveryStore {
       JsonLines.repairTornTail(log, "deliveries.delivered.jsonl.torn", quarantine, io);
       io.appendDurably(log, Codec.deliveredLine(id, now));
       io.deleteFile(layout.delivery(id));
-      if (Files.size(log) > COMPACT_BYTES) {
-        compact(log, now);
+      synchronized (this) {
+        if (Files.size(log) > compactAt) {
+          compact(log, now);
+          // When everything is within the retention, compacting again soon would gain nothing.
+          compactAt = Math.max(compactBytes, 2 * Files.size(log));
+        }
       }
     } catch (IOException e) {
       throw new StoreIoException("marking delivery " + id + " delivered: " + e, e);
