@@ -62,26 +62,26 @@ import java.util.Set;
  * task is written in place, without lock or sync (format in {@code docs/heartbeat-slot.md}).
  *
  * <p><b>Exclusion.</b> {@link #update}, {@link #appendEvents} and {@link #create} hold the run's
- * lock: an OS file lock on {@code runs/<runId>/.lock} behind an in-JVM lock per file, so threads and
- * processes are serialized alike. The wait is bounded by {@link Options#lockTimeout()}, measured
- * with {@link Options#clock()}'s monotonic time (its only use); past it, {@code
+ * lock: an OS file lock on {@code runs/<runId>/.lock} behind an in-JVM lock per file, so threads
+ * and processes are serialized alike. The wait is bounded by {@link Options#lockTimeout()},
+ * measured with {@link Options#clock()}'s monotonic time (its only use); past it, {@code
  * LockTimeoutException}. OS locks die with their process: a crashed holder leaves no stale lock.
  * Leases are serialized per session by {@code sessions/<id>.lock}, deadletters and deliveries by
  * one lock each; a wait past the bound there is a {@link StoreIoException}.
  *
  * <p><b>Crashes.</b> A commit creates the active marker before a non-terminal snapshot, writes the
  * outbox marker before the snapshot that carries its events and deadletter entries, appends them,
- * then removes the markers. Opening settles the runs named by markers (temp files, a torn last event
- * line moved to quarantine, pending outboxes completed, markers of terminal runs removed), so opening
- * costs in proportion to active runs; any other run is settled on its first load or update.
+ * then removes the markers. Opening settles the runs named by markers (temp files, a torn last
+ * event line moved to quarantine, pending outboxes completed, markers of terminal runs removed), so
+ * opening costs in proportion to active runs; any other run is settled on its first load or update.
  *
  * <p><b>Corruption.</b> A {@code run.json} that is not valid JSON, fails validation, has a missing
  * or invalid {@code schemaVersion}, or exceeds {@link Options#maxFileBytes()} is moved to {@code
  * quarantine/} as {@code <runId>.run.json.<its last-modified time>} and reported as {@link
  * CorruptStateException}; nothing is deleted. The run keeps a {@code run.json.quarantined} note, so
- * it stays known: {@code load} and {@code update} report it again, {@code create} refuses the id, and
- * an active marker is listed as {@code ORPHANED_MARKER}. A newer schema version is left in place
- * and never overwritten. I/O failures are {@link StoreIoException} and never quarantine.
+ * it stays known: {@code load} and {@code update} report it again, {@code create} refuses the id,
+ * and an active marker is listed as {@code ORPHANED_MARKER}. A newer schema version is left in
+ * place and never overwritten. I/O failures are {@link StoreIoException} and never quarantine.
  *
  * <p><b>Change feed.</b> {@link #changes()} publishes the commits made through this instance only;
  * commits of other processes (or other instances on the same root) are not seen.
@@ -321,9 +321,9 @@ public final class FileRunStore implements RunStore {
   }
 
   /**
-   * Returns the feed of commits made through this instance. Commits of other processes, or of
-   * other store instances on the same root, are not published: consumers that must see them poll
-   * {@link #load}.
+   * Returns the feed of commits made through this instance. Commits of other processes, or of other
+   * store instances on the same root, are not published: consumers that must see them poll {@link
+   * #load}.
    *
    * @return the feed, always present
    */

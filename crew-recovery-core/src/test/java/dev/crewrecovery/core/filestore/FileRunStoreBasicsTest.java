@@ -47,7 +47,13 @@ class FileRunStoreBasicsTest {
       store.create(Runs.queued("r1", "a"), List.of(event("run.created")));
       for (String d :
           List.of(
-              "runs", "active", "outbox", "deadletter", "deliveries", "sessions", "reports",
+              "runs",
+              "active",
+              "outbox",
+              "deadletter",
+              "deliveries",
+              "sessions",
+              "reports",
               "quarantine")) {
         assertThat(root.resolve(d)).isDirectory();
       }
@@ -67,7 +73,8 @@ class FileRunStoreBasicsTest {
   @Test
   void createLoadUpdateRoundTrip() {
     try (FileRunStore store = Runs.open(root)) {
-      RunSnapshot created = store.create(Runs.queued("r1", "a", "b"), List.of(event("run.created")));
+      RunSnapshot created =
+          store.create(Runs.queued("r1", "a", "b"), List.of(event("run.created")));
       assertThat(created.version()).isEqualTo(1);
       assertThat(store.load(RunId.of("r1"))).contains(created);
 
@@ -132,12 +139,14 @@ class FileRunStoreBasicsTest {
     try (FileRunStore store = Runs.open(root)) {
       RunId id = RunId.of("r1");
       store.create(Runs.queued("r1", "a", "b"), List.of());
-      assertThatThrownBy(() -> store.update(id, (s, hb) -> Update.commit(s.withVersion(5), List.of())))
+      assertThatThrownBy(
+              () -> store.update(id, (s, hb) -> Update.commit(s.withVersion(5), List.of())))
           .isInstanceOf(VersionConflictException.class);
       assertThatThrownBy(
               () ->
                   store.update(
-                      id, (s, hb) -> Update.commit(s.withTasks(s.tasks().subList(0, 1)), List.of())))
+                      id,
+                      (s, hb) -> Update.commit(s.withTasks(s.tasks().subList(0, 1)), List.of())))
           .isInstanceOf(TaskListChangedException.class);
       assertThatThrownBy(
               () ->
@@ -221,14 +230,20 @@ class FileRunStoreBasicsTest {
       RunId id = RunId.of("r1");
       store.create(Runs.queued("r1", "a"), List.of(event("run.created")));
       store.update(
-          id, (s, hb) -> Update.commit(Runs.withStatus(s, RunStatus.CANCELLED), List.of(event("run.cancelled"))));
-      List<RunEvent> appended = store.appendEvents(id, List.of(event("note.one"), event("note.two")));
+          id,
+          (s, hb) ->
+              Update.commit(
+                  Runs.withStatus(s, RunStatus.CANCELLED), List.of(event("run.cancelled"))));
+      List<RunEvent> appended =
+          store.appendEvents(id, List.of(event("note.one"), event("note.two")));
       assertThat(appended).extracting(RunEvent::seq).containsExactly(3L, 4L);
       assertThat(store.load(id).orElseThrow().version()).isEqualTo(2);
       UpdateResult r = store.update(id, (s, hb) -> Update.commit(s, List.of(event("after"))));
       assertThat(r.events()).extracting(RunEvent::seq).containsExactly(5L);
       assertThat(store.events(id, 2, 2)).extracting(RunEvent::seq).containsExactly(3L, 4L);
-      assertThat(store.events(id, 0, 100)).extracting(RunEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+      assertThat(store.events(id, 0, 100))
+          .extracting(RunEvent::seq)
+          .containsExactly(1L, 2L, 3L, 4L, 5L);
       assertThatThrownBy(() -> store.events(id, 0, 0)).isInstanceOf(IllegalArgumentException.class);
     }
   }
@@ -256,7 +271,8 @@ class FileRunStoreBasicsTest {
       }
       // a resumed terminal run becomes active again
       store.update(
-          RunId.of("r0"), (s, hb) -> Update.commit(Runs.withStatus(s, RunStatus.RUNNING), List.of()));
+          RunId.of("r0"),
+          (s, hb) -> Update.commit(Runs.withStatus(s, RunStatus.RUNNING), List.of()));
       assertThat(store.activeRuns()).extracting(ActiveRun::runId).contains(RunId.of("r0"));
     }
   }
@@ -266,8 +282,7 @@ class FileRunStoreBasicsTest {
     try (FileRunStore store = Runs.open(root)) {
       RunId id = RunId.of("r1");
       store.create(Runs.queued("r1", "a"), List.of());
-      DeadletterEntry e =
-          DeadletterEntry.forRun(id, 1, DeadletterReason.CRASH_LOOP, "loop", T0);
+      DeadletterEntry e = DeadletterEntry.forRun(id, 1, DeadletterReason.CRASH_LOOP, "loop", T0);
       store.update(id, (s, hb) -> Update.commit(s, List.of(event("x")), List.of(e)));
       assertThat(store.deadletters(DeadletterFilter.ofRun(id)))
           .singleElement()
@@ -336,7 +351,8 @@ class FileRunStoreBasicsTest {
   void optionsAreValidatedNamingTheField() {
     assertThatThrownBy(() -> FileRunStore.Options.builder().lockTimeout(Duration.ZERO).build())
         .isInstanceOfSatisfying(
-            InvalidConfigurationException.class, e -> assertThat(e.field()).isEqualTo("lockTimeout"));
+            InvalidConfigurationException.class,
+            e -> assertThat(e.field()).isEqualTo("lockTimeout"));
     assertThatThrownBy(() -> FileRunStore.Options.builder().maxFileBytes(10).build())
         .isInstanceOfSatisfying(
             InvalidConfigurationException.class,
@@ -363,7 +379,8 @@ class FileRunStoreBasicsTest {
       data.put("z", "line\nbreak \"quoted\" \u00e9\u4e2d");
       data.put("a", "");
       store.create(
-          Runs.queued("r1", "a"), List.of(dev.crewrecovery.api.NewEvent.of("run.created", T0, data)));
+          Runs.queued("r1", "a"),
+          List.of(dev.crewrecovery.api.NewEvent.of("run.created", T0, data)));
       RunEvent e = store.events(id, 0, 1).get(0);
       assertThat(e.data()).containsExactlyEntriesOf(data);
       assertThat(new ArrayList<>(e.data().keySet())).containsExactly("z", "a");

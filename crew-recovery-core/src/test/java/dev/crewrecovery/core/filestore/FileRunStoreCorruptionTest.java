@@ -64,7 +64,8 @@ class FileRunStoreCorruptionTest {
     return Stream.of(
         Arguments.of("empty", (UnaryOperator<byte[]>) b -> new byte[0]),
         Arguments.of("truncated", (UnaryOperator<byte[]>) b -> Arrays.copyOf(b, b.length / 2)),
-        Arguments.of("truncated by one", (UnaryOperator<byte[]>) b -> Arrays.copyOf(b, b.length - 3)),
+        Arguments.of(
+            "truncated by one", (UnaryOperator<byte[]>) b -> Arrays.copyOf(b, b.length - 3)),
         Arguments.of(
             "garbage",
             (UnaryOperator<byte[]>)
@@ -79,7 +80,8 @@ class FileRunStoreCorruptionTest {
         Arguments.of("an array", (UnaryOperator<byte[]>) b -> bytes("[" + text(b) + "]")),
         Arguments.of(
             "version as a string",
-            (UnaryOperator<byte[]>) b -> bytes(text(b).replace("\"version\" : 2", "\"version\" : \"2\""))),
+            (UnaryOperator<byte[]>)
+                b -> bytes(text(b).replace("\"version\" : 2", "\"version\" : \"2\""))),
         Arguments.of(
             "status as a number",
             (UnaryOperator<byte[]>)
@@ -87,19 +89,25 @@ class FileRunStoreCorruptionTest {
         Arguments.of(
             "unknown status",
             (UnaryOperator<byte[]>)
-                b -> bytes(text(b).replaceFirst("\"status\" : \"RUNNING\"", "\"status\" : \"JOGGING\""))),
+                b ->
+                    bytes(
+                        text(b)
+                            .replaceFirst("\"status\" : \"RUNNING\"", "\"status\" : \"JOGGING\""))),
         Arguments.of(
             "unknown field",
-            (UnaryOperator<byte[]>) b -> bytes(text(b).replace("\"lastSeq\"", "\"extra\" : 1, \"lastSeq\""))),
+            (UnaryOperator<byte[]>)
+                b -> bytes(text(b).replace("\"lastSeq\"", "\"extra\" : 1, \"lastSeq\""))),
         Arguments.of(
             "duplicate field",
-            (UnaryOperator<byte[]>) b -> bytes(text(b).replace("\"lastSeq\"", "\"version\" : 2, \"lastSeq\""))),
+            (UnaryOperator<byte[]>)
+                b -> bytes(text(b).replace("\"lastSeq\"", "\"version\" : 2, \"lastSeq\""))),
         Arguments.of(
             "epoch 0 (fails the API constructor)",
             (UnaryOperator<byte[]>) b -> bytes(text(b).replace("\"epoch\" : 1", "\"epoch\" : 0"))),
         Arguments.of(
             "invalid task id",
-            (UnaryOperator<byte[]>) b -> bytes(text(b).replace("\"id\" : \"b\"", "\"id\" : \"../b\""))),
+            (UnaryOperator<byte[]>)
+                b -> bytes(text(b).replace("\"id\" : \"b\"", "\"id\" : \"../b\""))),
         Arguments.of(
             "run id of another directory",
             (UnaryOperator<byte[]>) b -> bytes(text(b).replace("\"r1\"", "\"r2\""))),
@@ -108,20 +116,23 @@ class FileRunStoreCorruptionTest {
             (UnaryOperator<byte[]>) b -> bytes(text(b).replace("\"schemaVersion\" : 1,", ""))),
         Arguments.of(
             "negative schemaVersion",
-            (UnaryOperator<byte[]>) b -> bytes(text(b).replace("\"schemaVersion\" : 1", "\"schemaVersion\" : -1"))),
+            (UnaryOperator<byte[]>)
+                b -> bytes(text(b).replace("\"schemaVersion\" : 1", "\"schemaVersion\" : -1"))),
         Arguments.of(
             "zero schemaVersion",
-            (UnaryOperator<byte[]>) b -> bytes(text(b).replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 0"))),
+            (UnaryOperator<byte[]>)
+                b -> bytes(text(b).replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 0"))),
         Arguments.of(
             "fractional schemaVersion",
-            (UnaryOperator<byte[]>) b -> bytes(text(b).replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 1.5"))),
+            (UnaryOperator<byte[]>)
+                b -> bytes(text(b).replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 1.5"))),
         Arguments.of(
             "string schemaVersion",
-            (UnaryOperator<byte[]>) b -> bytes(text(b).replace("\"schemaVersion\" : 1", "\"schemaVersion\" : \"1\""))),
+            (UnaryOperator<byte[]>)
+                b -> bytes(text(b).replace("\"schemaVersion\" : 1", "\"schemaVersion\" : \"1\""))),
         Arguments.of(
             "over the size cap",
-            (UnaryOperator<byte[]>)
-                b -> bytes(text(b).replace("{", "{" + " ".repeat((int) CAP)))));
+            (UnaryOperator<byte[]>) b -> bytes(text(b).replace("{", "{" + " ".repeat((int) CAP)))));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -136,12 +147,15 @@ class FileRunStoreCorruptionTest {
               CorruptStateException.class,
               e -> {
                 assertThat(e).isNotInstanceOf(UnsupportedSchemaException.class);
-                assertThat(e.location()).isEqualTo(store.root().resolve("runs/r1/run.json").toString());
+                assertThat(e.location())
+                    .isEqualTo(store.root().resolve("runs/r1/run.json").toString());
                 assertThat(e.getMessage()).contains("run.json");
                 assertThat(e.quarantinedTo()).isNotNull();
                 Path moved = Path.of(e.quarantinedTo());
                 assertThat(moved.getParent()).isEqualTo(store.root().resolve("quarantine"));
-                assertThat(moved.getFileName().toString()).startsWith("r1.run.json.").matches(".*\\d{8}T\\d{6}.*Z.*");
+                assertThat(moved.getFileName().toString())
+                    .startsWith("r1.run.json.")
+                    .matches(".*\\d{8}T\\d{6}.*Z.*");
                 try {
                   assertThat(Files.readAllBytes(moved)).isEqualTo(bad); // nothing lost
                 } catch (IOException io) {
@@ -185,8 +199,10 @@ class FileRunStoreCorruptionTest {
   @Test
   void newerSchemaIsLeftInPlaceAndNeverOverwritten() throws Exception {
     byte[] newer =
-        bytes(text(golden()).replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 2")
-            .replace("\"lastSeq\"", "\"fieldOfVersion2\" : true, \"lastSeq\""));
+        bytes(
+            text(golden())
+                .replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 2")
+                .replace("\"lastSeq\"", "\"fieldOfVersion2\" : true, \"lastSeq\""));
     Files.write(runJson(), newer);
     try (FileRunStore store = open()) {
       assertThatThrownBy(() -> store.load(ID))

@@ -153,15 +153,16 @@ class FileRunStoreCrashRecoveryTest {
             + second,
         StandardOpenOption.APPEND);
     try (FileRunStore store = Runs.open(root)) {
-      assertThat(store.events(ID, 0, 100))
-          .extracting(RunEvent::seq)
-          .containsExactly(1L, 2L, 3L);
+      assertThat(store.events(ID, 0, 100)).extracting(RunEvent::seq).containsExactly(1L, 2L, 3L);
       try (Stream<Path> q = Files.list(root.resolve("quarantine"))) {
         List<Path> torn = q.toList();
-        assertThat(torn).singleElement().satisfies(p -> {
-          assertThat(p.getFileName().toString()).startsWith("r1.events.jsonl.torn.");
-          assertThat(Files.readString(p)).isEqualTo(second);
-        });
+        assertThat(torn)
+            .singleElement()
+            .satisfies(
+                p -> {
+                  assertThat(p.getFileName().toString()).startsWith("r1.events.jsonl.torn.");
+                  assertThat(Files.readString(p)).isEqualTo(second);
+                });
       }
     }
     assertEveryLineParses(events());
@@ -175,7 +176,8 @@ class FileRunStoreCrashRecoveryTest {
       // The entry is closed and old: pruned.
       assertThat(
               store
-                  .pruneDeadletters(T0.plus(Duration.ofDays(60)), Duration.ofDays(30), 10, Set.of(entry.id()))
+                  .pruneDeadletters(
+                      T0.plus(Duration.ofDays(60)), Duration.ofDays(30), 10, Set.of(entry.id()))
                   .removed())
           .isEqualTo(1);
     }
@@ -200,7 +202,8 @@ class FileRunStoreCrashRecoveryTest {
       assertThat(Files.readString(events())).endsWith("\n");
       List<RunEvent> appended = store.appendEvents(ID, List.of(event("after.tear")));
       assertThat(appended).extracting(RunEvent::seq).containsExactly(2L);
-      assertThat(store.events(ID, 0, 10)).extracting(RunEvent::type)
+      assertThat(store.events(ID, 0, 10))
+          .extracting(RunEvent::type)
           .containsExactly("run.created", "after.tear");
       assertThat(store.stats().malformedEventLines()).isZero();
       assertThat(store.stats().quarantinedFiles()).isEqualTo(1);
@@ -212,7 +215,8 @@ class FileRunStoreCrashRecoveryTest {
   void tornLineOfARunNotSettledAtOpenIsRepairedBeforeTheNextAppend() throws Exception {
     try (FileRunStore store = Runs.open(root)) {
       store.create(Runs.queued("r1", "a"), List.of(event("run.created")));
-      store.update(ID, (s, hb) -> Update.commit(Runs.withStatus(s, RunStatus.CANCELLED), List.of()));
+      store.update(
+          ID, (s, hb) -> Update.commit(Runs.withStatus(s, RunStatus.CANCELLED), List.of()));
     }
     Files.writeString(events(), "garbage-without-newline", StandardOpenOption.APPEND);
     try (FileRunStore store = Runs.open(root)) {
@@ -230,7 +234,10 @@ class FileRunStoreCrashRecoveryTest {
   void malformedLinesAreSkippedAndCountedOnce() throws Exception {
     try (FileRunStore store = Runs.open(root)) {
       store.create(Runs.queued("r1", "a"), List.of(event("one")));
-      Files.writeString(events(), "not json at all\n{\"schemaVersion\":1,\"seq\":\"x\"}\n", StandardOpenOption.APPEND);
+      Files.writeString(
+          events(),
+          "not json at all\n{\"schemaVersion\":1,\"seq\":\"x\"}\n",
+          StandardOpenOption.APPEND);
       store.appendEvents(ID, List.of(event("two")));
       assertThat(store.events(ID, 0, 10)).extracting(RunEvent::type).containsExactly("one", "two");
       assertThat(store.events(ID, 0, 10)).hasSize(2);
@@ -244,7 +251,9 @@ class FileRunStoreCrashRecoveryTest {
     try (FileRunStore store = Runs.open(root)) {
       store.create(Runs.queued("r1", "a"), List.of());
       store.create(Runs.queued("r2", "a"), List.of());
-      store.update(RunId.of("r2"), (s, hb) -> Update.commit(Runs.withStatus(s, RunStatus.COMPLETED), List.of()));
+      store.update(
+          RunId.of("r2"),
+          (s, hb) -> Update.commit(Runs.withStatus(s, RunStatus.COMPLETED), List.of()));
     }
     Path t1 = Files.writeString(root.resolve("runs/r1/.tmp-run.json.0123456789abcdef"), "{half");
     Path t2 = Files.writeString(root.resolve("runs/r2/.tmp-run.json.0123456789abcdef"), "{half");
@@ -325,7 +334,8 @@ class FileRunStoreCrashRecoveryTest {
       for (int i = 0; i < 200; i++) {
         RunId id = RunId.of("done-" + i);
         store.create(Runs.queued(id.value(), "a"), List.of());
-        store.update(id, (s, hb) -> Update.commit(Runs.withStatus(s, RunStatus.COMPLETED), List.of()));
+        store.update(
+            id, (s, hb) -> Update.commit(Runs.withStatus(s, RunStatus.COMPLETED), List.of()));
       }
       store.create(Runs.queued("live", "a"), List.of());
     }
@@ -334,7 +344,8 @@ class FileRunStoreCrashRecoveryTest {
       Files.writeString(root.resolve("runs/done-" + i + "/run.json"), "garbage");
     }
     try (FileRunStore store = FileRunStore.open(root, fast)) {
-      assertThat(store.activeRuns()).containsExactly(new ActiveRun(RunId.of("live"), ActiveRun.State.ACTIVE));
+      assertThat(store.activeRuns())
+          .containsExactly(new ActiveRun(RunId.of("live"), ActiveRun.State.ACTIVE));
       assertThat(store.stats().quarantinedFiles()).isZero();
     }
     assertThat(Files.readString(root.resolve("runs/done-7/run.json"), StandardCharsets.UTF_8))

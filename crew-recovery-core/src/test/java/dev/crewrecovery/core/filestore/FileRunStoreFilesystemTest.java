@@ -38,15 +38,19 @@ class FileRunStoreFilesystemTest {
     try (FileRunStore store = Runs.open(root)) {
       store.create(Runs.queued("r1", "a"), List.of(event("run.created")));
       store.update(RunId.of("r1"), (s, hb) -> Update.commit(Runs.running(s, "a", 1), List.of()));
-      store.recordHeartbeat(dev.crewrecovery.api.AttemptId.of(RunId.of("r1"), dev.crewrecovery.api.TaskId.of("a"), 1), Runs.T0);
+      store.recordHeartbeat(
+          dev.crewrecovery.api.AttemptId.of(RunId.of("r1"), dev.crewrecovery.api.TaskId.of("a"), 1),
+          Runs.T0);
       store.acquireLease(SessionId.of("s1"), Runs.T0);
       store.appendDeadletter(
           dev.crewrecovery.api.DeadletterEntry.forRun(
               RunId.of("r1"), 1, dev.crewrecovery.api.DeadletterReason.MANUAL, null, Runs.T0));
       store.enqueueDelivery(
-          new Delivery(DeliveryId.of("d1"), DeliveryKind.RESULT, RunId.of("r1"), null, "p", Runs.T0, 0, 0));
+          new Delivery(
+              DeliveryId.of("d1"), DeliveryKind.RESULT, RunId.of("r1"), null, "p", Runs.T0, 0, 0));
       store.enqueueDelivery(
-          new Delivery(DeliveryId.of("d2"), DeliveryKind.RESULT, RunId.of("r1"), null, "p", Runs.T0, 0, 0));
+          new Delivery(
+              DeliveryId.of("d2"), DeliveryKind.RESULT, RunId.of("r1"), null, "p", Runs.T0, 0, 0));
       store.markDelivered(DeliveryId.of("d1"), Runs.T0);
     }
     List<String> wrong = new ArrayList<>();
@@ -108,7 +112,8 @@ class FileRunStoreFilesystemTest {
           .isInstanceOf(CorruptStateException.class);
       assertThat(
               store.recordHeartbeat(
-                  dev.crewrecovery.api.AttemptId.of(RunId.of("r1"), dev.crewrecovery.api.TaskId.of("a"), 1),
+                  dev.crewrecovery.api.AttemptId.of(
+                      RunId.of("r1"), dev.crewrecovery.api.TaskId.of("a"), 1),
                   Runs.T0))
           .isEqualTo(dev.crewrecovery.api.spi.HeartbeatOutcome.DROPPED_UNKNOWN);
     }
@@ -141,7 +146,8 @@ class FileRunStoreFilesystemTest {
 
   @Test
   void hostileIdsNeverReachTheFileSystem() {
-    for (String bad : List.of("..", "../x", "a/b", "/abs", ".hidden", "a\u0000b", "", "a..b", "x".repeat(129))) {
+    for (String bad :
+        List.of("..", "../x", "a/b", "/abs", ".hidden", "a\u0000b", "", "a..b", "x".repeat(129))) {
       assertThatThrownBy(() -> RunId.of(bad)).isInstanceOf(InvalidIdException.class);
       assertThatThrownBy(() -> SessionId.of(bad)).isInstanceOf(InvalidIdException.class);
       assertThatThrownBy(() -> DeliveryId.of(bad)).isInstanceOf(InvalidIdException.class);

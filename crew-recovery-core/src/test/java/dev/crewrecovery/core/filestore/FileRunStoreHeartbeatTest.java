@@ -44,7 +44,8 @@ class FileRunStoreHeartbeatTest {
   void setUp() {
     store = Runs.open(root);
     store.create(Runs.queued("r1", "a", "b"), List.of());
-    store.update(ID, (s, hb) -> Update.commit(Runs.running(Runs.running(s, "a", 1), "b", 1), List.of()));
+    store.update(
+        ID, (s, hb) -> Update.commit(Runs.running(Runs.running(s, "a", 1), "b", 1), List.of()));
   }
 
   @org.junit.jupiter.api.AfterEach
@@ -70,11 +71,15 @@ class FileRunStoreHeartbeatTest {
     Instant t1 = T0.plusNanos(123_456_789);
     assertThat(store.recordHeartbeat(attempt(A, 1), t1)).isEqualTo(HeartbeatOutcome.RECORDED);
     assertThat(slot(A)).isEqualTo(new HeartbeatSlot(attempt(A, 1), 1, t1, 0, null, true));
-    assertThat(store.recordHeartbeat(attempt(A, 1), t1.plusSeconds(1))).isEqualTo(HeartbeatOutcome.RECORDED);
-    assertThat(store.recordActivity(attempt(A, 1), t1.plusSeconds(2))).isEqualTo(HeartbeatOutcome.RECORDED);
+    assertThat(store.recordHeartbeat(attempt(A, 1), t1.plusSeconds(1)))
+        .isEqualTo(HeartbeatOutcome.RECORDED);
+    assertThat(store.recordActivity(attempt(A, 1), t1.plusSeconds(2)))
+        .isEqualTo(HeartbeatOutcome.RECORDED);
     assertThat(slot(A))
-        .isEqualTo(new HeartbeatSlot(attempt(A, 1), 2, t1.plusSeconds(1), 1, t1.plusSeconds(2), true));
-    assertThat(store.recordWorkerEnded(attempt(A, 1), t1.plusSeconds(3))).isEqualTo(HeartbeatOutcome.RECORDED);
+        .isEqualTo(
+            new HeartbeatSlot(attempt(A, 1), 2, t1.plusSeconds(1), 1, t1.plusSeconds(2), true));
+    assertThat(store.recordWorkerEnded(attempt(A, 1), t1.plusSeconds(3)))
+        .isEqualTo(HeartbeatOutcome.RECORDED);
     assertThat(slot(A).alive()).isFalse();
     assertThat(slot(A).beatCounter()).isEqualTo(2);
     // b's slot is untouched
@@ -96,12 +101,16 @@ class FileRunStoreHeartbeatTest {
         .isEqualTo(HeartbeatOutcome.DROPPED_UNKNOWN);
     assertThat(store.recordHeartbeat(attempt(A, 2), T0))
         .isEqualTo(HeartbeatOutcome.DROPPED_NOT_CURRENT);
-    store.update(ID, (s, hb) -> Update.commit(Runs.withTaskStatus(s, "b", TaskStatus.COMPLETED), List.of()));
-    assertThat(store.recordHeartbeat(attempt(B, 1), T0)).isEqualTo(HeartbeatOutcome.DROPPED_TERMINAL);
-    assertThat(store.recordActivity(attempt(B, 1), T0)).isEqualTo(HeartbeatOutcome.DROPPED_TERMINAL);
+    store.update(
+        ID, (s, hb) -> Update.commit(Runs.withTaskStatus(s, "b", TaskStatus.COMPLETED), List.of()));
+    assertThat(store.recordHeartbeat(attempt(B, 1), T0))
+        .isEqualTo(HeartbeatOutcome.DROPPED_TERMINAL);
+    assertThat(store.recordActivity(attempt(B, 1), T0))
+        .isEqualTo(HeartbeatOutcome.DROPPED_TERMINAL);
     assertThat(store.recordHeartbeat(attempt(A, 1), T0)).isEqualTo(HeartbeatOutcome.RECORDED);
     store.update(ID, (s, hb) -> Update.commit(Runs.withStatus(s, RunStatus.CANCELLED), List.of()));
-    assertThat(store.recordHeartbeat(attempt(A, 1), T0)).isEqualTo(HeartbeatOutcome.DROPPED_TERMINAL);
+    assertThat(store.recordHeartbeat(attempt(A, 1), T0))
+        .isEqualTo(HeartbeatOutcome.DROPPED_TERMINAL);
     assertThat(store.stats().droppedHeartbeats()).isEqualTo(6);
     assertThat(store.heartbeats(ID).get(B).state()).isEqualTo(HeartbeatReading.State.MISSING);
   }
@@ -115,9 +124,12 @@ class FileRunStoreHeartbeatTest {
     store.update(ID, (s, hb) -> Update.commit(Runs.running(s, "a", 2), List.of()));
     // the old slot stays until the new attempt beats; readers ignore a non-current attempt's slot
     assertThat(slot(A).attempt()).isEqualTo(attempt(A, 1));
-    assertThat(store.recordHeartbeat(attempt(A, 1), T0)).isEqualTo(HeartbeatOutcome.DROPPED_NOT_CURRENT);
-    assertThat(store.recordHeartbeat(attempt(A, 2), T0.plusSeconds(9))).isEqualTo(HeartbeatOutcome.RECORDED);
-    assertThat(slot(A)).isEqualTo(new HeartbeatSlot(attempt(A, 2), 1, T0.plusSeconds(9), 0, null, true));
+    assertThat(store.recordHeartbeat(attempt(A, 1), T0))
+        .isEqualTo(HeartbeatOutcome.DROPPED_NOT_CURRENT);
+    assertThat(store.recordHeartbeat(attempt(A, 2), T0.plusSeconds(9)))
+        .isEqualTo(HeartbeatOutcome.RECORDED);
+    assertThat(slot(A))
+        .isEqualTo(new HeartbeatSlot(attempt(A, 2), 1, T0.plusSeconds(9), 0, null, true));
   }
 
   @Test
@@ -126,7 +138,8 @@ class FileRunStoreHeartbeatTest {
     try (FileRunStore other = Runs.open(root)) {
       assertThat(store.recordHeartbeat(attempt(A, 1), T0)).isEqualTo(HeartbeatOutcome.RECORDED);
       other.update(ID, (s, hb) -> Update.commit(Runs.running(s, "a", 2), List.of()));
-      assertThat(store.recordHeartbeat(attempt(A, 1), T0)).isEqualTo(HeartbeatOutcome.DROPPED_NOT_CURRENT);
+      assertThat(store.recordHeartbeat(attempt(A, 1), T0))
+          .isEqualTo(HeartbeatOutcome.DROPPED_NOT_CURRENT);
       assertThat(store.recordHeartbeat(attempt(A, 2), T0)).isEqualTo(HeartbeatOutcome.RECORDED);
       for (int i = 0; i < 20; i++) {
         // many quick commits: each must be noticed (no stale view by a reused inode or equal mtime)
@@ -137,7 +150,8 @@ class FileRunStoreHeartbeatTest {
         assertThat(store.recordHeartbeat(attempt(A, n), T0)).isEqualTo(HeartbeatOutcome.RECORDED);
       }
       other.update(ID, (s, hb) -> Update.commit(Runs.withStatus(s, RunStatus.FAILED), List.of()));
-      assertThat(store.recordHeartbeat(attempt(A, 22), T0)).isEqualTo(HeartbeatOutcome.DROPPED_TERMINAL);
+      assertThat(store.recordHeartbeat(attempt(A, 22), T0))
+          .isEqualTo(HeartbeatOutcome.DROPPED_TERMINAL);
     }
   }
 
@@ -182,7 +196,8 @@ class FileRunStoreHeartbeatTest {
   @Test
   void appendedTaskHasAMissingSlotUntilItBeats() {
     RunSnapshot s =
-        store.update(
+        store
+            .update(
                 ID,
                 (cur, hb) -> {
                   List<TaskState> ts = new ArrayList<>(cur.tasks());
@@ -190,10 +205,14 @@ class FileRunStoreHeartbeatTest {
                   return Update.commit(Runs.running(cur.withTasks(ts), "c", 1), List.of());
                 })
             .snapshot();
-    assertThat(store.heartbeats(ID)).containsOnlyKeys(s.tasks().stream().map(TaskState::id).toArray(TaskId[]::new));
-    assertThat(store.heartbeats(ID).get(TaskId.of("c")).state()).isEqualTo(HeartbeatReading.State.MISSING);
-    assertThat(store.recordHeartbeat(AttemptId.of(ID, TaskId.of("c"), 1), T0)).isEqualTo(HeartbeatOutcome.RECORDED);
-    assertThat(store.heartbeats(ID).get(TaskId.of("c")).state()).isEqualTo(HeartbeatReading.State.OK);
+    assertThat(store.heartbeats(ID))
+        .containsOnlyKeys(s.tasks().stream().map(TaskState::id).toArray(TaskId[]::new));
+    assertThat(store.heartbeats(ID).get(TaskId.of("c")).state())
+        .isEqualTo(HeartbeatReading.State.MISSING);
+    assertThat(store.recordHeartbeat(AttemptId.of(ID, TaskId.of("c"), 1), T0))
+        .isEqualTo(HeartbeatOutcome.RECORDED);
+    assertThat(store.heartbeats(ID).get(TaskId.of("c")).state())
+        .isEqualTo(HeartbeatReading.State.OK);
   }
 
   /**

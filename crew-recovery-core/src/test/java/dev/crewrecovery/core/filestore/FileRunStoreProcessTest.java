@@ -43,7 +43,8 @@ class FileRunStoreProcessTest {
         ProcessHandle.current()
             .info()
             .command()
-            .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+            .orElse(
+                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.add("-XX:TieredStopAtLevel=1");
@@ -139,7 +140,8 @@ class FileRunStoreProcessTest {
       // every increment's event carries the value it committed: 1..3n, each once, in order
       assertThat(events)
           .extracting(e -> Integer.parseInt(e.data().get("n")))
-          .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 3 * n).boxed().toList());
+          .containsExactlyElementsOf(
+              java.util.stream.IntStream.rangeClosed(1, 3 * n).boxed().toList());
       assertThat(store.update(ID, (x, hb) -> Update.unchanged()).committed()).isFalse();
     }
   }

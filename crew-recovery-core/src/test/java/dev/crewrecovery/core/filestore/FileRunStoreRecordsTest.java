@@ -63,7 +63,9 @@ class FileRunStoreRecordsTest {
       assertThatThrownBy(() -> store.renewLease(S, 2, T0)).isInstanceOf(LeaseLostException.class);
       assertThat(store.acquireLease(S, T0).incarnation()).isEqualTo(3);
       store.acquireLease(SessionId.of("b-host"), T0);
-      assertThat(store.leases()).extracting(Lease::session).containsExactly(SessionId.of("b-host"), S);
+      assertThat(store.leases())
+          .extracting(Lease::session)
+          .containsExactly(SessionId.of("b-host"), S);
       assertThat(store.lease(SessionId.of("nobody"))).isEmpty();
       assertThatThrownBy(() -> store.renewLease(SessionId.of("nobody"), 1, T0))
           .isInstanceOf(LeaseLostException.class);
@@ -85,9 +87,11 @@ class FileRunStoreRecordsTest {
               });
       assertThat(file).doesNotExist();
       store.acquireLease(S, T0);
-      String newer = Files.readString(file).replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 7");
+      String newer =
+          Files.readString(file).replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 7");
       Files.writeString(file, newer);
-      assertThatThrownBy(() -> store.acquireLease(S, T0)).isInstanceOf(UnsupportedSchemaException.class);
+      assertThatThrownBy(() -> store.acquireLease(S, T0))
+          .isInstanceOf(UnsupportedSchemaException.class);
       assertThat(Files.readString(file)).isEqualTo(newer);
     }
   }
@@ -96,7 +100,11 @@ class FileRunStoreRecordsTest {
 
   private static DeadletterEntry taskEntry(int attempt, DeadletterReason reason, int ageDays) {
     return DeadletterEntry.forAttempt(
-        AttemptId.of(R, TaskId.of("a"), attempt), reason, "err", T0.minus(Duration.ofDays(ageDays)), 1);
+        AttemptId.of(R, TaskId.of("a"), attempt),
+        reason,
+        "err",
+        T0.minus(Duration.ofDays(ageDays)),
+        1);
   }
 
   @Test
@@ -123,7 +131,8 @@ class FileRunStoreRecordsTest {
       assertThat(store.markDeadletter(m)).isTrue();
       assertThat(
               store.markDeadletter(
-                  new DeadletterMark(DeadletterId.of("dl-none"), DeadletterMark.Kind.REDRIVE, T0, "")))
+                  new DeadletterMark(
+                      DeadletterId.of("dl-none"), DeadletterMark.Kind.REDRIVE, T0, "")))
           .isFalse();
       try (FileRunStore other = Runs.open(root)) {
         StoredDeadletter d = other.deadletters(DeadletterFilter.ofRun(R)).get(0);
@@ -200,7 +209,14 @@ class FileRunStoreRecordsTest {
 
   private static Delivery delivery(String id, int failed) {
     return new Delivery(
-        DeliveryId.of(id), DeliveryKind.RESULT, R, SessionId.of("host-a"), "payload " + id, T0, 3, failed);
+        DeliveryId.of(id),
+        DeliveryKind.RESULT,
+        R,
+        SessionId.of("host-a"),
+        "payload " + id,
+        T0,
+        3,
+        failed);
   }
 
   @Test
@@ -222,7 +238,9 @@ class FileRunStoreRecordsTest {
       assertThat(store.deliveredSince(DeliveryId.of("a"), T0.plusSeconds(11))).isFalse();
       assertThat(store.deliveredSince(DeliveryId.of("m"), T0)).isFalse();
       assertThat(store.enqueueDelivery(delivery("b", 0))).isTrue();
-      assertThat(store.pendingDeliveries()).extracting(d -> d.id().value()).containsExactly("z", "b");
+      assertThat(store.pendingDeliveries())
+          .extracting(d -> d.id().value())
+          .containsExactly("z", "b");
     }
   }
 

@@ -383,7 +383,8 @@ final class Codec {
   }
 
   private static RunEvent eventBody(Obj o, RunId runId) throws BadContentException {
-    RunEvent e = new RunEvent(runId, o.lng("seq"), o.str("type"), o.instant("at"), o.strings("data"));
+    RunEvent e =
+        new RunEvent(runId, o.lng("seq"), o.str("type"), o.instant("at"), o.strings("data"));
     o.end();
     return e;
   }

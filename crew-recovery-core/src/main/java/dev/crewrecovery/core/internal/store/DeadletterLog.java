@@ -31,8 +31,8 @@ import org.jspecify.annotations.Nullable;
  * {@code deadletter/entries.jsonl}: entries and marks as JSON lines, one file per store. Appends
  * are forced and made under {@code deadletter/.lock}; an entry whose id exists is not appended
  * again. Pruning rewrites the file durably (lines that cannot be read go to quarantine first, never
- * silently dropped). Readers need no lock: an in-memory index follows the file by reading only
- * what was appended since, and starts over when the file was replaced.
+ * silently dropped). Readers need no lock: an in-memory index follows the file by reading only what
+ * was appended since, and starts over when the file was replaced.
  */
 final class DeadletterLog {
   private static final System.Logger LOG = System.getLogger(DeadletterLog.class.getName());
@@ -56,7 +56,12 @@ final class DeadletterLog {
   private Map<DeadletterId, List<DeadletterMark>> marks = new LinkedHashMap<>();
 
   DeadletterLog(
-      Path file, Path lockFile, FileIo io, Quarantine quarantine, LockSupplier locks, long lineCap) {
+      Path file,
+      Path lockFile,
+      FileIo io,
+      Quarantine quarantine,
+      LockSupplier locks,
+      long lineCap) {
     this.file = file;
     this.lockFile = lockFile;
     this.io = io;
@@ -188,9 +193,7 @@ final class DeadletterLog {
       try {
         Codec.DeadletterLine line = Codec.decodeDeadletterLine(all, start, len);
         DeadletterId id =
-            line.entry() != null
-                ? line.entry().id()
-                : Objects.requireNonNull(line.mark()).entry();
+            line.entry() != null ? line.entry().id() : Objects.requireNonNull(line.mark()).entry();
         keep = !remove.contains(id);
       } catch (BadContentException e) {
         bad.write(all, start, len + 1);
@@ -244,42 +247,42 @@ final class DeadletterLog {
         from,
         lineCap,
         new JsonLines.Visitor() {
-              @Override
-              public void line(byte[] buf, int off, int len, long at) {
-                Codec.DeadletterLine line;
-                try {
-                  line = Codec.decodeDeadletterLine(buf, off, len);
-                } catch (BadContentException e) {
-                  LOG.log(
-                      System.Logger.Level.WARNING,
-                      "{0}: skipping unreadable line at byte {1}: {2}",
-                      file,
-                      at,
-                      e.getMessage());
-                  return;
-                } catch (NewerSchemaException e) {
-                  throw new UnsupportedSchemaException(
-                      file + " (line at byte " + at + ")", e.found(), Json.SCHEMA_VERSION);
-                }
-                DeadletterEntry entry = line.entry();
-                if (entry != null) {
-                  entries.putIfAbsent(entry.id(), entry);
-                } else {
-                  DeadletterMark m = Objects.requireNonNull(line.mark());
-                  marks.computeIfAbsent(m.entry(), x -> new ArrayList<>()).add(m);
-                }
-              }
+          @Override
+          public void line(byte[] buf, int off, int len, long at) {
+            Codec.DeadletterLine line;
+            try {
+              line = Codec.decodeDeadletterLine(buf, off, len);
+            } catch (BadContentException e) {
+              LOG.log(
+                  System.Logger.Level.WARNING,
+                  "{0}: skipping unreadable line at byte {1}: {2}",
+                  file,
+                  at,
+                  e.getMessage());
+              return;
+            } catch (NewerSchemaException e) {
+              throw new UnsupportedSchemaException(
+                  file + " (line at byte " + at + ")", e.found(), Json.SCHEMA_VERSION);
+            }
+            DeadletterEntry entry = line.entry();
+            if (entry != null) {
+              entries.putIfAbsent(entry.id(), entry);
+            } else {
+              DeadletterMark m = Objects.requireNonNull(line.mark());
+              marks.computeIfAbsent(m.entry(), x -> new ArrayList<>()).add(m);
+            }
+          }
 
-              @Override
-              public void tooLong(long at, long length) {
-                LOG.log(
-                    System.Logger.Level.WARNING,
-                    "{0}: skipping line of {1} bytes at byte {2}: over the cap",
-                    file,
-                    length,
-                    at);
-              }
-            });
+          @Override
+          public void tooLong(long at, long length) {
+            LOG.log(
+                System.Logger.Level.WARNING,
+                "{0}: skipping line of {1} bytes at byte {2}: over the cap",
+                file,
+                length,
+                at);
+          }
+        });
   }
 
   private void reset(@Nullable Object newKey) {

@@ -71,14 +71,14 @@ final class Documents {
     } catch (NoSuchFileException e) {
       return null;
     } catch (FileIo.TooLargeException e) {
-      throw new Problem(e.getMessage(), null);
+      throw new Problem(String.valueOf(e.getMessage()), null);
     } catch (IOException e) {
       throw new StoreIoException("reading " + file + ": " + e, e);
     }
     try {
       return decoder.decode(bytes);
     } catch (BadContentException e) {
-      throw new Problem(e.getMessage(), e.getCause());
+      throw new Problem(String.valueOf(e.getMessage()), e.getCause());
     } catch (NewerSchemaException e) {
       throw new UnsupportedSchemaException(file.toString(), e.found(), Json.SCHEMA_VERSION);
     }

@@ -117,7 +117,7 @@ final class EventLog {
             try {
               e = Codec.decodeEventLine(buf, off, len, runId);
             } catch (BadContentException ex) {
-              malformed.malformed(offset, ex.getMessage());
+              malformed.malformed(offset, String.valueOf(ex.getMessage()));
               return;
             } catch (NewerSchemaException ex) {
               throw new UnsupportedSchemaException(

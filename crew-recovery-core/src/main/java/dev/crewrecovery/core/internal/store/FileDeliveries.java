@@ -157,8 +157,7 @@ final class FileDeliveries implements DeliveryStore {
       }
     }
     out.sort(
-        Comparator.comparingLong(Codec.PendingDelivery::seq)
-            .thenComparing(p -> p.delivery().id()));
+        Comparator.comparingLong(Codec.PendingDelivery::seq).thenComparing(p -> p.delivery().id()));
     return out;
   }
 

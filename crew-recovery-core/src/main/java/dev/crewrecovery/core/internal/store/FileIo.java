@@ -69,7 +69,7 @@ final class FileIo {
   void ensureDirectory(Path dir) throws IOException {
     try {
       Files.createDirectory(dir, directoryAttributes());
-      fsyncDirectory(dir.getParent());
+      fsyncDirectory(parent(dir));
     } catch (FileAlreadyExistsException e) {
       requireRealDirectory(dir);
     }
@@ -105,7 +105,7 @@ final class FileIo {
 
   /** Replaces {@code target} durably: temp file, force, atomic move, directory sync. */
   void writeDurably(Path target, byte[] data) throws IOException {
-    Path dir = target.getParent();
+    Path dir = parent(target);
     Path tmp = tempFile(target);
     boolean moved = false;
     try {
@@ -145,7 +145,7 @@ final class FileIo {
         ch.force(true);
       }
     }
-    fsyncDirectory(marker.getParent());
+    fsyncDirectory(parent(marker));
   }
 
   /** Creates an empty marker if absent, durably. */
@@ -155,14 +155,14 @@ final class FileIo {
     } catch (FileAlreadyExistsException e) {
       return;
     }
-    fsyncDirectory(marker.getParent());
+    fsyncDirectory(parent(marker));
   }
 
   /** Deletes a marker (or any file) if present and syncs its directory. */
   boolean deleteFile(Path file) throws IOException {
     boolean deleted = Files.deleteIfExists(file);
     if (deleted) {
-      fsyncDirectory(file.getParent());
+      fsyncDirectory(parent(file));
     }
     return deleted;
   }
@@ -190,7 +190,7 @@ final class FileIo {
             fileAttributes());
     if (created) {
       try {
-        fsyncDirectory(file.getParent());
+        fsyncDirectory(parent(file));
       } catch (IOException e) {
         ch.close();
         throw e;
@@ -269,6 +269,15 @@ final class FileIo {
     while (buf.hasRemaining()) {
       pos += ch.write(buf, pos);
     }
+  }
+
+  /** The directory of a store path; every such path has one. */
+  static Path parent(Path p) {
+    Path parent = p.getParent();
+    if (parent == null) {
+      throw new IllegalArgumentException(p + " has no parent directory");
+    }
+    return parent;
   }
 
   static void deleteQuietly(Path p) {

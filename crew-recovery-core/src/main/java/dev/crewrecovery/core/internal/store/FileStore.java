@@ -67,9 +67,9 @@ import org.jspecify.annotations.Nullable;
  * when the new snapshot is not terminal; write {@code outbox/<runId>} naming the new version when
  * the update has events or deadletter entries; replace {@code run.json} durably (it carries the
  * outbox); append the events (forced) and the deadletter entries (forced, idempotent by id); delete
- * the outbox marker; delete the active marker when the snapshot is terminal. A crash anywhere leaves
- * a state that {@link #settleLocked} completes: events carry their seq, so only those above the
- * log's last seq are appended again.
+ * the outbox marker; delete the active marker when the snapshot is terminal. A crash anywhere
+ * leaves a state that {@link #settleLocked} completes: events carry their seq, so only those above
+ * the log's last seq are appended again.
  *
  * <p><b>Settling.</b> The first time a run is locked in this process (and whenever its outbox
  * marker exists) its temp files are removed, a torn last event line is moved to quarantine and cut
@@ -864,8 +864,8 @@ public final class FileStore implements RunStore {
   }
 
   /**
-   * Moves a corrupt run.json to quarantine. The tombstone naming its new place is written first,
-   * so that a crash in between never leaves a run directory that looks like a create that never
+   * Moves a corrupt run.json to quarantine. The tombstone naming its new place is written first, so
+   * that a crash in between never leaves a run directory that looks like a create that never
    * committed.
    */
   private CorruptStateException quarantineRun(RunId runId, RunProblem problem) {
@@ -889,13 +889,12 @@ public final class FileStore implements RunStore {
     }
     heartbeats.evict(runId);
     LOG.log(
-        System.Logger.Level.WARNING,
-        "{0}: {1}; moved to {2}",
-        file,
-        problem.getMessage(),
-        target);
+        System.Logger.Level.WARNING, "{0}: {1}; moved to {2}", file, problem.getMessage(), target);
     return new CorruptStateException(
-        file.toString(), target.toString(), String.valueOf(problem.getMessage()), problem.getCause());
+        file.toString(),
+        target.toString(),
+        String.valueOf(problem.getMessage()),
+        problem.getCause());
   }
 
   /** Settles the runs named by outbox and active markers (open): cost grows with them only. */
@@ -917,10 +916,7 @@ public final class FileStore implements RunStore {
         }
       } catch (CrewRecoveryException | IOException e) {
         LOG.log(
-            System.Logger.Level.WARNING,
-            "open: run {0} left as it is: {1}",
-            id,
-            e.getMessage());
+            System.Logger.Level.WARNING, "open: run {0} left as it is: {1}", id, e.getMessage());
       }
     }
     try {

@@ -26,9 +26,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The format of {@code heartbeats.bin}: one 64-byte slot per task, at offset {@code 64 × index}
- * where index is the task's position in the run's task list. All integers little-endian. The
- * format is documented in {@code docs/heartbeat-slot.md} so that workers in other languages can
- * beat; keep the two in step.
+ * where index is the task's position in the run's task list. All integers little-endian. The format
+ * is documented in {@code docs/heartbeat-slot.md} so that workers in other languages can beat; keep
+ * the two in step.
  *
  * <pre>
  * off len field
@@ -96,7 +96,8 @@ final class HeartbeatSlots {
    * @param attempt the attempt id to give the slot (run and task are not stored in it)
    * @return the reading: OK, MISSING (all zero) or CORRUPT
    */
-  static HeartbeatReading decode(ByteBuffer b, int base, TaskId task, int taskCheck, AttemptIds ids) {
+  static HeartbeatReading decode(
+      ByteBuffer b, int base, TaskId task, int taskCheck, AttemptIds ids) {
     boolean zero = true;
     for (int i = 0; i < SLOT_BYTES; i++) {
       if (b.get(base + i) != 0) {
@@ -174,8 +175,7 @@ final class HeartbeatSlots {
    *
    * @return one reading per task, in task order
    */
-  static Map<TaskId, HeartbeatReading> readAll(Path file, RunSnapshot snapshot)
-      throws IOException {
+  static Map<TaskId, HeartbeatReading> readAll(Path file, RunSnapshot snapshot) throws IOException {
     List<TaskState> tasks = snapshot.tasks();
     ByteBuffer buf = ByteBuffer.allocate(tasks.size() * SLOT_BYTES);
     int read = 0;

@@ -85,11 +85,7 @@ final class HeartbeatWriter implements AutoCloseable {
     @Nullable FileChannel slots; // guarded by this
     boolean closed; // guarded by this
 
-    View(
-        RunId runId,
-        @Nullable FileChannel pin,
-        BasicFileAttributes attrs,
-        RunSnapshot snapshot) {
+    View(RunId runId, @Nullable FileChannel pin, BasicFileAttributes attrs, RunSnapshot snapshot) {
       this.runId = runId;
       this.pin = pin;
       this.fileKey = attrs.fileKey();
@@ -164,7 +160,8 @@ final class HeartbeatWriter implements AutoCloseable {
           view.slots = ch;
         }
         long pos = (long) task.index() * HeartbeatSlots.SLOT_BYTES;
-        ByteBuffer old = ByteBuffer.allocate(HeartbeatSlots.SLOT_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer old =
+            ByteBuffer.allocate(HeartbeatSlots.SLOT_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         while (old.hasRemaining()) {
           if (ch.read(old, pos + old.position()) < 0) {
             break;

@@ -92,8 +92,8 @@ final class JsonLines {
   }
 
   /**
-   * If the file does not end with a newline, copies the torn tail into quarantine and truncates
-   * the file to its last line boundary, so the next append starts on a fresh line.
+   * If the file does not end with a newline, copies the torn tail into quarantine and truncates the
+   * file to its last line boundary, so the next append starts on a fresh line.
    *
    * @return whether a torn tail was found
    */

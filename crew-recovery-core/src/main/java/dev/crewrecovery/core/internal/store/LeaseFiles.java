@@ -87,8 +87,7 @@ final class LeaseFiles {
       if (current == null || current.incarnation() != incarnation || current.released()) {
         return;
       }
-      write(
-          new Lease(session, incarnation, current.acquiredAt(), current.renewedAt(), true));
+      write(new Lease(session, incarnation, current.acquiredAt(), current.renewedAt(), true));
     }
   }
 

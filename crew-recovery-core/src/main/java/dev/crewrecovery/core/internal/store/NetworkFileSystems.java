@@ -4,9 +4,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Recognises network file systems by the type name {@code FileStore.type()} reports. Advisory
- * locks there are unreliable (lost on reconnect, emulated, or local to one client), so the store
- * refuses such a root unless told otherwise.
+ * Recognises network file systems by the type name {@code FileStore.type()} reports. Advisory locks
+ * there are unreliable (lost on reconnect, emulated, or local to one client), so the store refuses
+ * such a root unless told otherwise.
  */
 final class NetworkFileSystems {
   private static final Set<String> TYPES =

@@ -139,8 +139,7 @@ final class Obj {
     return toEnum(str(field), field, type);
   }
 
-  <E extends Enum<E>> @Nullable E optEnum(String field, Class<E> type)
-      throws BadContentException {
+  <E extends Enum<E>> @Nullable E optEnum(String field, Class<E> type) throws BadContentException {
     String s = optStr(field);
     return s == null ? null : toEnum(s, field, type);
   }

@@ -66,7 +66,7 @@ final class Quarantine {
       throw e;
     }
     io.fsyncDirectory(dir);
-    io.fsyncDirectory(file.getParent());
+    io.fsyncDirectory(FileIo.parent(file));
     count.incrementAndGet();
   }
 
