@@ -65,7 +65,9 @@ import org.jspecify.annotations.Nullable;
  * once its pid belongs to another process. It blocks up to the grace plus {@link Builder#killWait}.
  *
  * <p>Thread-safe. {@link #close()} stops the poller and cancels pending {@code onExit} futures.
- * Logs through {@link System.Logger} under this class's package.
+ * Logs through {@link System.Logger}, with loggers named after classes under {@code
+ * dev.crewrecovery.core}: signals at INFO, refusals and unreadable {@code /proc} at WARNING, each
+ * probe answer at TRACE.
  */
 public final class SystemProcessProbe implements ProcessProbe, AutoCloseable {
 

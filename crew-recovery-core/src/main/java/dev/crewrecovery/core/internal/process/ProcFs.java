@@ -31,6 +31,13 @@ public final class ProcFs {
   private static final String INIT_PID = "1";
 
   private final Path root;
+  private final FileReader reader;
+
+  /** Reads a whole small file; a seam for tests that need failures root cannot be given. */
+  @FunctionalInterface
+  interface FileReader {
+    String read(Path file) throws IOException;
+  }
 
   /**
    * Creates a reader of the tree at {@code root}.
@@ -38,7 +45,12 @@ public final class ProcFs {
    * @param root usually {@code /proc}
    */
   public ProcFs(Path root) {
+    this(root, ProcFs::readSmall);
+  }
+
+  ProcFs(Path root, FileReader reader) {
     this.root = Objects.requireNonNull(root, "root");
+    this.reader = Objects.requireNonNull(reader, "reader");
   }
 
   /** Returns the root of the tree. */
@@ -57,7 +69,7 @@ public final class ProcFs {
     Path dir = root.resolve(Long.toString(pid));
     String text;
     try {
-      text = readSmall(dir.resolve("stat"));
+      text = reader.read(dir.resolve("stat"));
     } catch (AccessDeniedException e) {
       return new StatRead.Unreadable("permission denied reading " + e.getFile());
     } catch (IOException e) {
@@ -109,9 +121,9 @@ public final class ProcFs {
     return readLine(root.resolve("sys").resolve("kernel").resolve("hostname"));
   }
 
-  private static Optional<String> readLine(Path file) {
+  private Optional<String> readLine(Path file) {
     try {
-      String value = readSmall(file).strip();
+      String value = reader.read(file).strip();
       return value.isEmpty() ? Optional.empty() : Optional.of(value);
     } catch (IOException e) {
       return Optional.empty();

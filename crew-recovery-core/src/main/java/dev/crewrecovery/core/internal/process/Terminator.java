@@ -81,7 +81,11 @@ public final class Terminator {
       return refused;
     }
     if (found.isEmpty()) {
-      return probe.apply(ref).isDead() ? TerminationOutcome.NOT_RUNNING : TerminationOutcome.FAILED;
+      if (probe.apply(ref).isDead()) {
+        return TerminationOutcome.NOT_RUNNING;
+      }
+      LOG.log(Level.WARNING, "no process handle for " + ref + "; it cannot be signalled");
+      return TerminationOutcome.FAILED;
     }
     ProcessHandle handle = found.get();
     if (ref.pid() == children.selfPid()) {
@@ -92,7 +96,11 @@ public final class Terminator {
 
     LOG.log(Level.INFO, "sending TERM to " + ref);
     if (!handle.destroy()) {
-      return probe.apply(ref).isDead() ? TerminationOutcome.NOT_RUNNING : TerminationOutcome.FAILED;
+      if (probe.apply(ref).isDead()) {
+        return TerminationOutcome.NOT_RUNNING;
+      }
+      LOG.log(Level.WARNING, "TERM to " + ref + " was refused (no permission?)");
+      return TerminationOutcome.FAILED;
     }
     Wait afterTerm = awaitExit(ref, childExit, grace);
     if (afterTerm == Wait.EXITED) {
@@ -113,7 +121,11 @@ public final class Terminator {
     }
     LOG.log(Level.INFO, "sending KILL to " + ref + " after a grace of " + grace);
     if (!handle.destroyForcibly()) {
-      return probe.apply(ref).isDead() ? TerminationOutcome.TERMINATED : TerminationOutcome.FAILED;
+      if (probe.apply(ref).isDead()) {
+        return TerminationOutcome.TERMINATED;
+      }
+      LOG.log(Level.WARNING, "KILL to " + ref + " was refused (no permission?)");
+      return TerminationOutcome.FAILED;
     }
     if (awaitExit(ref, childExit, killWait) == Wait.EXITED) {
       return TerminationOutcome.KILLED;

@@ -3,6 +3,8 @@ package dev.crewrecovery.core.internal.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -100,6 +102,40 @@ class ProcFsTest {
 
     assertThat(read).isInstanceOf(StatRead.Unreadable.class);
     assertThat(((StatRead.Unreadable) read).reason()).contains("permission denied");
+  }
+
+  @Test
+  void accessDeniedIsUnreadableEvenForRoot() {
+    FakeProcTree tree = tree().process(4242, "w", 'S', 1, 5);
+    ProcFs fs =
+        new ProcFs(
+            dir,
+            file -> {
+              throw new AccessDeniedException(file.toString());
+            });
+
+    StatRead read = fs.readStat(4242);
+
+    assertThat(read).isInstanceOf(StatRead.Unreadable.class);
+    assertThat(((StatRead.Unreadable) read).reason())
+        .contains("permission denied")
+        .contains(tree.statFile(4242).toString());
+    assertThat(fs.readStat(4343)).isInstanceOf(StatRead.Unreadable.class);
+  }
+
+  @Test
+  void aReadFailingBecauseTheProcessExitedIsMissingOnceItsDirectoryIsGone() {
+    tree().process(4242, "w", 'S', 1, 5);
+    // What reading the stat of a process that exits mid-read gives (ESRCH).
+    ProcFs fs =
+        new ProcFs(
+            dir,
+            file -> {
+              throw new IOException("No such process");
+            });
+
+    assertThat(fs.readStat(4242)).isInstanceOf(StatRead.Unreadable.class);
+    assertThat(fs.readStat(4343)).isInstanceOf(StatRead.Missing.class);
   }
 
   @Test
