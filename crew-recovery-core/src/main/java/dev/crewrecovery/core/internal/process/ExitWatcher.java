@@ -105,20 +105,25 @@ public final class ExitWatcher implements AutoCloseable {
     if (now.isDead()) {
       return CompletableFuture.completedFuture(exitOf(ref, null));
     }
-    CompletableFuture<OptionalInt> childExit =
-        now == Liveness.ALIVE ? children.exitOfChild(ref) : null;
+    // A slot is reserved before the child's exit future is asked for: for a child the JDK did not
+    // start itself, asking starts a JDK reaper thread, which the limit exists to bound.
+    boolean reserved = now == Liveness.ALIVE && reserveEventSlot();
+    CompletableFuture<OptionalInt> childExit = reserved ? children.exitOfChild(ref) : null;
     CompletableFuture<ProcessExit> result = new CompletableFuture<>();
     long id = nextId.incrementAndGet();
     Watch watch;
     synchronized (lock) {
+      if (reserved && childExit == null) {
+        eventDriven--; // not a child after all
+      }
       if (closed) {
+        if (childExit != null) {
+          eventDriven--;
+        }
         throw new IllegalStateException("the process probe is closed");
       }
-      boolean event = childExit != null && eventDriven < maxEventDriven;
-      watch = new Watch(ref, result, event);
-      if (event) {
-        eventDriven++;
-      } else {
+      watch = new Watch(ref, result, childExit != null);
+      if (childExit == null) {
         startPollerLocked();
       }
       watches.put(id, watch);
@@ -144,6 +149,16 @@ public final class ExitWatcher implements AutoCloseable {
       result.complete(exitOf(ref, null));
     }
     return result;
+  }
+
+  private boolean reserveEventSlot() {
+    synchronized (lock) {
+      if (closed || eventDriven >= maxEventDriven) {
+        return false;
+      }
+      eventDriven++;
+      return true;
+    }
   }
 
   private ProcessExit exitOf(ProcessRef ref, @Nullable OptionalInt code) {
@@ -222,9 +237,13 @@ public final class ExitWatcher implements AutoCloseable {
 
   /** Returns how many registrations are polled now. */
   public int polledCount() {
-    synchronized (lock) {
-      return watches.size() - eventDriven;
+    int polled = 0;
+    for (Watch watch : watches.values()) {
+      if (!watch.eventDriven) {
+        polled++;
+      }
     }
+    return polled;
   }
 
   /** Returns whether the poller thread has been started (and not yet stopped). */
