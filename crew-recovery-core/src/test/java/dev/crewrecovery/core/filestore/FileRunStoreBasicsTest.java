@@ -245,6 +245,9 @@ class FileRunStoreBasicsTest {
           .extracting(RunEvent::seq)
           .containsExactly(1L, 2L, 3L, 4L, 5L);
       assertThatThrownBy(() -> store.events(id, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+      assertThat(store.events(id, 0, 1)).extracting(RunEvent::seq).containsExactly(1L);
+      assertThat(store.events(id, 4, 100)).extracting(RunEvent::seq).containsExactly(5L);
+      assertThat(store.events(id, 5, 100)).isEmpty();
     }
   }
 

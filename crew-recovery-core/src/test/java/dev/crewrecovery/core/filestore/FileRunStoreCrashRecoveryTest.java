@@ -315,6 +315,20 @@ class FileRunStoreCrashRecoveryTest {
   }
 
   @Test
+  void staleMarkerOfATerminalRunIsRemovedByTheNextLoad() throws Exception {
+    try (FileRunStore store = Runs.open(root)) {
+      store.create(Runs.queued("r1", "a"), List.of());
+      store.update(ID, (s, hb) -> Update.commit(Runs.withStatus(s, RunStatus.FAILED), List.of()));
+      store.load(ID);
+      // another process crashed after committing a terminal state, before removing the marker
+      Files.createFile(root.resolve("active/r1"));
+      assertThat(store.activeRuns()).extracting(ActiveRun::runId).containsExactly(ID);
+      assertThat(store.load(ID).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
+      assertThat(store.activeRuns()).isEmpty();
+    }
+  }
+
+  @Test
   void missingMarkerOfANonTerminalRunIsRestoredOnFirstTouch() throws Exception {
     try (FileRunStore store = Runs.open(root)) {
       store.create(Runs.queued("r1", "a"), List.of());

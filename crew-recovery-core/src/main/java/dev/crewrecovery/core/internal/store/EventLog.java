@@ -110,9 +110,6 @@ final class EventLog {
         new JsonLines.Visitor() {
           @Override
           public void line(byte[] buf, int off, int len, long offset) {
-            if (out.size() >= limit) {
-              return;
-            }
             RunEvent e;
             try {
               e = Codec.decodeEventLine(buf, off, len, runId);
@@ -137,6 +134,11 @@ final class EventLog {
           @Override
           public void tooLong(long offset, long length) {
             malformed.malformed(offset, "line of " + length + " bytes is over the cap");
+          }
+
+          @Override
+          public boolean done() {
+            return out.size() >= limit;
           }
         });
     return out;

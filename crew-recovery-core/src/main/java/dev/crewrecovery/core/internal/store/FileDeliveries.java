@@ -240,9 +240,6 @@ final class FileDeliveries implements DeliveryStore {
           new JsonLines.Visitor() {
             @Override
             public void line(byte[] buf, int off, int len, long offset) {
-              if (found[0]) {
-                return;
-              }
               try {
                 Codec.Delivered d = Codec.decodeDeliveredLine(buf, off, len);
                 if (d.id().equals(id) && !d.at().isBefore(since)) {
@@ -255,6 +252,11 @@ final class FileDeliveries implements DeliveryStore {
 
             @Override
             public void tooLong(long offset, long length) {}
+
+            @Override
+            public boolean done() {
+              return found[0];
+            }
           });
     } catch (IOException e) {
       throw new StoreIoException("reading " + layout.deliveredLog() + ": " + e, e);

@@ -248,7 +248,20 @@ public final class FileStore implements RunStore {
         throw new StoreIoException("settling run " + runId + ": " + e, e);
       }
     }
-    return Optional.ofNullable(readRunUnlocked(runId)).map(StoredRun::snapshot);
+    StoredRun run = readRunUnlocked(runId);
+    if (run != null
+        && run.snapshot().status().isTerminal()
+        && Files.exists(layout.activeMarker(runId), LinkOption.NOFOLLOW_LINKS)) {
+      // A marker left by a crash after a terminal commit: each sweep's loads remove it.
+      try (FileLocks.Held held = FileLocks.tryAcquire(layout.runLock(runId), io)) {
+        if (held != null) {
+          run = settleLocked(runId);
+        }
+      } catch (IOException e) {
+        throw new StoreIoException("settling run " + runId + ": " + e, e);
+      }
+    }
+    return Optional.ofNullable(run).map(StoredRun::snapshot);
   }
 
   @Override

@@ -30,6 +30,11 @@ final class JsonLines {
 
     /** A line longer than the cap, skipped. */
     void tooLong(long offset, long length);
+
+    /** Whether the visitor needs no more lines (checked after each one). */
+    default boolean done() {
+      return false;
+    }
   }
 
   /**
@@ -74,6 +79,9 @@ final class JsonLines {
           lineLen = 0;
           consumed = pos + i + 1;
           lineStart = consumed;
+          if (visitor.done()) {
+            return consumed;
+          }
         } else if (skippedLen >= 0) {
           skippedLen++;
         } else if (lineLen >= lineCap) {
