@@ -15,10 +15,58 @@ import java.time.Duration;
  *   <li>{@code hold <root> <runId>}: inside an update of the run, prints {@code LOCKED} and waits
  *       for a line on stdin, then commits one increment and exits.
  *   <li>{@code count <root> <runId> <n>}: commits n increments, prints {@code DONE}.
+ *   <li>{@code torture <root> <ignored> <base>}: creates runs {@code t-<base>}, {@code t-<base+1>},
+ *       ... and updates each a few times, printing {@code ACK <runId> <version>} after every call
+ *       returned, until killed.
+ *   <li>{@code naive <root> <ignored>}: the negative control, a naive writer that rewrites {@code
+ *       <root>/naive.json} in place, printing {@code ACK naive <v>}, until killed.
  * </ul>
  */
 public final class StoreChild {
   private StoreChild() {}
+
+  private static void ack(Object what, long version) {
+    System.out.println("ACK " + what + " " + version);
+    System.out.flush();
+  }
+
+  private static void torture(FileRunStore store, int base) {
+    for (int r = base; ; r++) {
+      RunId id = RunId.of("t-" + r);
+      store.create(Runs.queued(id.value(), "a", "b"), java.util.List.of(Runs.event("run.created")));
+      ack(id, 1);
+      for (int k = 0; k < 5; k++) {
+        ack(id, store.update(id, (s, hb) -> Runs.increment(s)).snapshot().version());
+      }
+      if (r % 3 == 0) {
+        ack(
+            id,
+            store
+                .update(
+                    id,
+                    (s, hb) ->
+                        dev.crewrecovery.api.spi.Update.commit(
+                            Runs.withStatus(s, dev.crewrecovery.api.RunStatus.CANCELLED),
+                            java.util.List.of(Runs.event("run.cancelled"))))
+                .snapshot()
+                .version());
+      }
+    }
+  }
+
+  /** Truncates and rewrites the file through a small buffer: no temp file, no rename, no sync. */
+  private static void naive(Path root) throws java.io.IOException {
+    Path file = root.resolve("naive.json");
+    String pad = "x".repeat(8192);
+    for (long v = 1; ; v++) {
+      byte[] doc = ("{\"v\":" + v + ",\"pad\":\"" + pad + "\"}").getBytes(StandardCharsets.UTF_8);
+      try (java.io.OutputStream out =
+          new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file), 64)) {
+        out.write(doc);
+      }
+      ack("naive", v);
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args[1]);
@@ -50,6 +98,8 @@ public final class StoreChild {
           }
           System.out.println("DONE");
         }
+        case "torture" -> torture(store, Integer.parseInt(args[3]));
+        case "naive" -> naive(root);
         default -> throw new IllegalArgumentException(args[0]);
       }
     }
