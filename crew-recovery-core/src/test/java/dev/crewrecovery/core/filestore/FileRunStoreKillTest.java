@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * no temp file left, no active run missing from {@code activeRuns()}. A naive in-place writer,
  * killed the same way, must fail the same kind of check.
  *
- * <p>The number of kills is {@code -Dcrewrecovery.kills} (default 10 to keep the build fast; a torture run sets 2000).
+ * <p>The number of kills is {@code -Dcrewrecovery.kills} (default 10 to keep the build fast; a
+ * torture run sets 2000).
  */
 class FileRunStoreKillTest {
   private static final int KILLS = Integer.getInteger("crewrecovery.kills", 10);

@@ -722,7 +722,9 @@ public final class FileStore implements RunStore {
     return new UpdateResult(next, true, numbered);
   }
 
-  private void appendOutbox(RunId runId, StoredRun run) throws IOException {
+  /** Appends what of the outbox is missing; returns how many events were appended. */
+  private int appendOutbox(RunId runId, StoredRun run) throws IOException {
+    int appended = 0;
     if (!run.outboxEvents().isEmpty()) {
       Path file = layout.events(runId);
       JsonLines.repairTornTail(file, tornLabel(runId), quarantine, io);
@@ -734,10 +736,12 @@ public final class FileStore implements RunStore {
         }
       }
       EventLog.append(file, missing, io);
+      appended = missing.size();
     }
     for (DeadletterEntry e : run.outboxDeadletters()) {
       deadletters.append(e);
     }
+    return appended;
   }
 
   /**
@@ -765,7 +769,13 @@ public final class FileStore implements RunStore {
     }
     if (Files.exists(outboxMarker, LinkOption.NOFOLLOW_LINKS)) {
       if (current != null && markerNames(outboxMarker, current.snapshot().version())) {
-        appendOutbox(runId, current);
+        int appended = appendOutbox(runId, current);
+        LOG.log(
+            System.Logger.Level.INFO,
+            "run {0} version {1}: completed a pending outbox ({2} events appended)",
+            runId,
+            current.snapshot().version(),
+            appended);
       }
       io.deleteFile(outboxMarker);
     }
