@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -82,12 +81,22 @@ public final class Decider {
     for (TaskState task : snapshot.tasks()) {
       tasks.add(classify(task, evidence, now, grace, policy));
     }
-    Context ctx = new Context(tasks, runner);
+    Duration manifestAge = Ages.age(manifest.updatedAt(), now);
+    Instant lastMove = null;
+    for (TaskEvidence t : tasks) {
+      lastMove = later(lastMove, t.lastLifeAt());
+    }
+    if (runner != null && runner.isAliveOrUnknown()) {
+      // The runner's log is run activity only while the runner may live.
+      lastMove = later(lastMove, evidence.runnerLogGrowth());
+    }
+    Duration lastMoveAge = lastMove == null ? null : Ages.age(lastMove, now);
+    Context ctx = new Context(tasks, runner, manifestAge, lastMoveAge);
 
     // Step 0.
     RunStatus status = manifest.status();
     if (status.isTerminal()) {
-      return ctx.verdict(Rule.RUN_TERMINAL, "run is " + status, null, Repair.NONE, null);
+      return ctx.verdict(Rule.RUN_TERMINAL, null, Repair.NONE, null, List.of());
     }
 
     // Step 1. The approval marker never expires; wait markers expire by age and deadline.
@@ -95,14 +104,9 @@ public final class Decider {
     if (status == RunStatus.BLOCKED
         && approval != null
         && approval.state() == ApprovalState.PENDING) {
-      return ctx.verdict(
-          Rule.APPROVAL_PENDING,
-          "approval asked at " + approval.askedAt() + " is PENDING",
-          null,
-          Repair.NONE,
-          null);
+      return ctx.verdict(Rule.APPROVAL_PENDING, null, Repair.NONE, null, List.of());
     }
-    TaskState shieldedButForAge = null;
+    TaskId shieldedButForAge = null;
     for (TaskState task : snapshot.tasks()) {
       WaitMarker marker = task.waitMarker();
       if (task.status() != TaskStatus.WAITING || marker == null) {
@@ -112,38 +116,20 @@ public final class Decider {
       if (deadline != null && now.isAfter(deadline)) {
         continue;
       }
-      Duration age = Ages.age(marker.askedAt(), now);
-      if (age.compareTo(policy.waitMarkerMaxAge()) <= 0) {
-        return ctx.verdict(
-            Rule.WAIT_MARKER_FRESH,
-            "task "
-                + task.id()
-                + " waits for an answer asked "
-                + age
-                + " ago (at most "
-                + policy.waitMarkerMaxAge()
-                + ")"
-                + (deadline == null ? "" : ", deadline " + deadline),
-            null,
-            Repair.NONE,
-            null);
+      if (Ages.age(marker.askedAt(), now).compareTo(policy.waitMarkerMaxAge()) <= 0) {
+        return ctx.verdict(Rule.WAIT_MARKER_FRESH, null, Repair.NONE, null, List.of(task.id()));
       }
       if (shieldedButForAge == null) {
-        shieldedButForAge = task;
+        shieldedButForAge = task.id();
       }
     }
     if (grace && shieldedButForAge != null) {
-      WaitMarker marker = Objects.requireNonNull(shieldedButForAge.waitMarker());
       return ctx.verdict(
           Rule.WAIT_MARKER_AGE_DEFERRED,
-          "task "
-              + shieldedButForAge.id()
-              + " waits for an answer asked at "
-              + marker.askedAt()
-              + "; its age is not judged inside a grace window",
           VerdictKind.WAITING_ANSWER,
           Repair.NONE,
-          null);
+          null,
+          List.of(shieldedButForAge));
     }
 
     // Step 2. Result evidence beats process evidence and is never deferred.
@@ -151,19 +137,9 @@ public final class Decider {
       RunStatus derived = derivedRunStatus(snapshot.tasks());
       if (status == RunStatus.BLOCKED && derived == RunStatus.COMPLETED) {
         return ctx.verdict(
-            Rule.RESULTS_READY_BLOCKED,
-            "every task is settled and would complete the run, but it is BLOCKED",
-            null,
-            Repair.PROPOSE_DIAGNOSE,
-            derived);
+            Rule.RESULTS_READY_BLOCKED, null, Repair.PROPOSE_DIAGNOSE, derived, List.of());
       }
-      return ctx.verdict(
-          Rule.RESULTS_COMPLETE,
-          "every task is terminal or has a result of its current attempt; derived status "
-              + derived,
-          null,
-          Repair.FINALIZE,
-          derived);
+      return ctx.verdict(Rule.RESULTS_COMPLETE, null, Repair.FINALIZE, derived, List.of());
     }
 
     // Step 3. A fresh heartbeat never overrides a dead runner.
@@ -171,113 +147,81 @@ public final class Decider {
       if (grace && runner.restsOnLeaseAge()) {
         return ctx.verdict(
             Rule.RUNNER_REMOTE_DEATH_DEFERRED,
-            "runner " + runner.describe() + "; a lease age is not judged inside a grace window",
             VerdictKind.PROCESS_DEAD,
             Repair.NONE,
-            null);
+            null,
+            List.of());
       }
-      return ctx.verdict(
-          Rule.RUNNER_DEAD, "runner " + runner.describe(), null, Repair.REPAIR, null);
+      return ctx.verdict(Rule.RUNNER_DEAD, null, Repair.REPAIR, null, List.of());
     }
 
     // Step 4.
     if (runner == null) {
-      return runnerless(ctx, manifest, now, grace, time, policy);
+      return runnerless(ctx, grace, time, now, policy);
     }
 
     // Step 5. An unprobed runner on this host is neither alive nor dead: step 6.
-    if (runner.isAliveOrUnknown()) {
-      Duration updateAge = Ages.age(manifest.updatedAt(), now);
-      Instant lastMove = null;
-      for (TaskEvidence t : tasks) {
-        lastMove = later(lastMove, t.lastLifeAt());
-      }
-      lastMove = later(lastMove, evidence.runnerLogGrowth());
-      boolean updated = updateAge.compareTo(policy.runnerStaleness()) <= 0;
-      boolean moved =
-          lastMove != null && Ages.age(lastMove, now).compareTo(policy.runnerStaleness()) <= 0;
-      if (!updated && !moved) {
-        String why =
-            "runner "
-                + runner.describe()
-                + "; last committed update "
-                + updateAge
-                + " ago and "
-                + (lastMove == null
-                    ? "no heartbeat or activity"
-                    : "last heartbeat or activity " + Ages.age(lastMove, now) + " ago")
-                + ", more than "
-                + policy.runnerStaleness();
-        if (grace) {
-          return ctx.verdict(
-              Rule.RUNNER_STALENESS_DEFERRED, why, VerdictKind.ALIVE_BUT_STALE, Repair.NONE, null);
-        }
+    if (runner.isAliveOrUnknown()
+        && manifestAge.compareTo(policy.runnerStaleness()) > 0
+        && (lastMoveAge == null || lastMoveAge.compareTo(policy.runnerStaleness()) > 0)) {
+      if (grace) {
         return ctx.verdict(
-            Rule.RUNNER_ALIVE_BUT_STALE, why, null, run24hRepair(time, now, policy), null);
+            Rule.RUNNER_STALENESS_DEFERRED,
+            VerdictKind.ALIVE_BUT_STALE,
+            Repair.NONE,
+            null,
+            List.of());
       }
+      return ctx.verdict(
+          Rule.RUNNER_ALIVE_BUT_STALE, null, run24hRepair(time, now, policy), null, List.of());
     }
 
     // Step 6.
-    return ctx.verdict(Rule.HEALTHY, "runner " + runner.describe(), null, Repair.NONE, null);
+    return ctx.verdict(Rule.HEALTHY, null, Repair.NONE, null, List.of());
   }
 
   /** Step 4: no runner recorded; the task classes decide, first match. */
   private static Verdict runnerless(
-      Context ctx,
-      Manifest manifest,
-      Instant now,
-      boolean grace,
-      TimeState time,
-      DecisionPolicy policy) {
-    List<TaskEvidence> live = ctx.ofClass(TaskClass.LIVE, false);
+      Context ctx, boolean grace, TimeState time, Instant now, DecisionPolicy policy) {
     Repair taskRepair = ctx.deadTasks.isEmpty() ? Repair.NONE : Repair.TASK_REPAIR;
+    List<TaskId> live = ctx.ofClass(TaskClass.LIVE);
     if (!live.isEmpty()) {
-      return ctx.verdict(Rule.LIVE_TASK, describe(live), null, taskRepair, null);
+      return ctx.verdict(Rule.LIVE_TASK, null, taskRepair, null, live);
     }
-    List<TaskEvidence> deferred =
-        ctx.tasks.stream().filter(TaskEvidence::deferred).collect(Collectors.toList());
+    List<TaskId> deferred = new ArrayList<>();
+    boolean anyDead = false;
+    for (TaskEvidence t : ctx.tasks) {
+      if (t.deferred()) {
+        deferred.add(t.task());
+      }
+      anyDead |= t.taskClass() == TaskClass.DEAD;
+    }
     if (!deferred.isEmpty()) {
       // Without the deferred age judgments the run might have a live task (ACTIVE), so no
       // run-level repair; dead workers on process evidence still get task-level repair.
-      boolean anyDead = ctx.tasks.stream().anyMatch(t -> t.taskClass() == TaskClass.DEAD);
       return ctx.verdict(
           Rule.TASK_AGE_DEFERRED,
-          describe(deferred) + "; ages are not judged inside a grace window",
           anyDead ? VerdictKind.PROCESS_DEAD : VerdictKind.STALE_NO_PROCESS,
           taskRepair,
-          null);
+          null,
+          deferred);
     }
-    List<TaskEvidence> dead = ctx.ofClass(TaskClass.DEAD, false);
-    if (!dead.isEmpty()) {
-      return ctx.verdict(Rule.DEAD_TASK, describe(dead), null, Repair.REPAIR, null);
+    if (!ctx.deadTasks.isEmpty()) {
+      return ctx.verdict(Rule.DEAD_TASK, null, Repair.REPAIR, null, ctx.deadTasks);
     }
-    List<TaskEvidence> stale = ctx.ofClass(TaskClass.STALE, false);
+    List<TaskId> stale = ctx.ofClass(TaskClass.STALE);
     if (!stale.isEmpty()) {
-      return ctx.verdict(Rule.STALE_TASK, describe(stale), null, Repair.REPAIR, null);
+      return ctx.verdict(Rule.STALE_TASK, null, Repair.REPAIR, null, stale);
     }
-    Duration updateAge = Ages.age(manifest.updatedAt(), now);
-    if (updateAge.compareTo(policy.abandonment()) > 0) {
-      String why =
-          "no live, dead or stale task; last committed update "
-              + updateAge
-              + " ago, more than "
-              + policy.abandonment();
+    if (ctx.manifestAge.compareTo(policy.abandonment()) > 0) {
       if (grace) {
         return ctx.verdict(
-            Rule.ABANDONMENT_DEFERRED, why, VerdictKind.ABANDONED, Repair.NONE, null);
+            Rule.ABANDONMENT_DEFERRED, VerdictKind.ABANDONED, Repair.NONE, null, List.of());
       }
       return ctx.verdict(
-          Rule.MANIFEST_ABANDONED, why, null, run24hRepair(time, now, policy), null);
+          Rule.MANIFEST_ABANDONED, null, run24hRepair(time, now, policy), null, List.of());
     }
-    return ctx.verdict(
-        Rule.NOTHING_TO_JUDGE,
-        "no live, dead or stale task; last committed update "
-            + updateAge
-            + " ago, at most "
-            + policy.abandonment(),
-        null,
-        Repair.NONE,
-        null);
+    return ctx.verdict(Rule.NOTHING_TO_JUDGE, null, Repair.NONE, null, List.of());
   }
 
   private static Repair run24hRepair(TimeState time, Instant now, DecisionPolicy policy) {
@@ -286,10 +230,6 @@ public final class Decider {
 
   private static boolean settled(TaskEvidence t) {
     return t.taskClass() == TaskClass.TERMINAL || t.taskClass() == TaskClass.HAS_RESULT;
-  }
-
-  private static String describe(List<TaskEvidence> tasks) {
-    return tasks.stream().map(t -> t.task() + ": " + t.reason()).collect(Collectors.joining("; "));
   }
 
   /** Judges one process: by its probe on this host, by probe and lease on another. */
@@ -385,42 +325,34 @@ public final class Decider {
 
     TaskClass taskClass;
     boolean deferred = false;
-    String reason;
+    ClassReason reason;
     if (task.status().isTerminal()) {
       taskClass = TaskClass.TERMINAL;
-      reason = "terminal (" + task.status() + ")";
+      reason = ClassReason.TERMINAL;
     } else if (task.status() == TaskStatus.QUEUED) {
       taskClass = TaskClass.QUEUED;
-      reason = "queued";
+      reason = ClassReason.QUEUED;
     } else if (task.hasCurrentResult()) {
       taskClass = TaskClass.HAS_RESULT;
-      reason = task.status() + " with a result of attempt " + attemptId;
+      reason = ClassReason.HAS_RESULT;
     } else if (worker != null && worker.isDead()) {
+      // Process evidence of death comes first: no heartbeat or log overrides it.
       taskClass = TaskClass.DEAD;
       deferred = grace && worker.restsOnLeaseAge();
-      reason = "worker " + worker.describe();
+      reason = ClassReason.WORKER_DEAD;
     } else if (worker != null && worker.isAliveOrUnknown()) {
       taskClass = TaskClass.LIVE;
-      reason = "worker " + worker.describe();
+      reason = ClassReason.WORKER_ALIVE_OR_UNKNOWN;
     } else if (lifeAge != null && lifeAge.compareTo(policy.activityWindow()) <= 0) {
       taskClass = TaskClass.LIVE;
-      reason =
-          "heartbeat or activity "
-              + lifeAge
-              + " ago, within "
-              + policy.activityWindow()
-              + workerClause(worker);
+      reason = ClassReason.RECENT_LIFE;
     } else if (hasTimestamp) {
       taskClass = TaskClass.STALE;
       deferred = grace;
-      reason =
-          (ended
-                  ? "the worker announced its end"
-                  : "heartbeat or activity " + lifeAge + " ago, more than " + policy.activityWindow())
-              + workerClause(worker);
+      reason = ended ? ClassReason.WORKER_ENDED : ClassReason.OLD_LIFE;
     } else {
       taskClass = TaskClass.SILENT;
-      reason = "no heartbeat, activity or process evidence" + workerClause(worker);
+      reason = ClassReason.NO_EVIDENCE;
     }
     return new TaskEvidence(
         task.id(),
@@ -433,10 +365,6 @@ public final class Decider {
         hasTimestamp,
         deferred,
         reason);
-  }
-
-  private static String workerClause(@Nullable ProcessJudgment worker) {
-    return worker == null ? ", no worker recorded" : ", worker " + worker.describe();
   }
 
   private static @Nullable Instant later(@Nullable Instant a, @Nullable Instant b) {
@@ -511,13 +439,21 @@ public final class Decider {
   private static final class Context {
     final List<TaskEvidence> tasks;
     final @Nullable ProcessJudgment runner;
+    final Duration manifestAge;
+    final @Nullable Duration lastMoveAge;
     final List<TaskId> deadTasks = new ArrayList<>();
     final Map<TaskId, ProcessRef> aliveWorkers = new LinkedHashMap<>();
     final Map<TaskId, ProcessRef> unknownWorkers = new LinkedHashMap<>();
 
-    Context(List<TaskEvidence> tasks, @Nullable ProcessJudgment runner) {
+    Context(
+        List<TaskEvidence> tasks,
+        @Nullable ProcessJudgment runner,
+        Duration manifestAge,
+        @Nullable Duration lastMoveAge) {
       this.tasks = tasks;
       this.runner = runner;
+      this.manifestAge = manifestAge;
+      this.lastMoveAge = lastMoveAge;
       for (TaskEvidence t : tasks) {
         if (t.taskClass() == TaskClass.DEAD && !t.deferred()) {
           deadTasks.add(t.task());
@@ -532,11 +468,12 @@ public final class Decider {
       }
     }
 
-    List<TaskEvidence> ofClass(TaskClass taskClass, boolean deferred) {
-      List<TaskEvidence> out = new ArrayList<>();
+    /** Returns the tasks of a class whose judgment is not deferred. */
+    List<TaskId> ofClass(TaskClass taskClass) {
+      List<TaskId> out = new ArrayList<>();
       for (TaskEvidence t : tasks) {
-        if (t.taskClass() == taskClass && t.deferred() == deferred) {
-          out.add(t);
+        if (t.taskClass() == taskClass && !t.deferred()) {
+          out.add(t.task());
         }
       }
       return out;
@@ -544,17 +481,19 @@ public final class Decider {
 
     Verdict verdict(
         Rule rule,
-        String why,
         @Nullable VerdictKind deferredKind,
         Repair repair,
-        @Nullable RunStatus derivedStatus) {
+        @Nullable RunStatus derivedStatus,
+        List<TaskId> firedBy) {
       return new Verdict(
           rule.kind(),
           rule,
-          why,
           deferredKind,
           repair,
           derivedStatus,
+          firedBy,
+          manifestAge,
+          lastMoveAge,
           tasks,
           runner,
           deadTasks,

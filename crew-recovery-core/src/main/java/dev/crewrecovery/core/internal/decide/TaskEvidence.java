@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  *     worker's included): what tells STALE from SILENT
  * @param deferred whether the class rests on an age (STALE, or a remote death by lease age) inside
  *     a grace window, so that no repair may rest on it
- * @param reason why the task got its class, in words
+ * @param reason the piece of evidence that decided the class
  */
 public record TaskEvidence(
     TaskId task,
@@ -35,7 +35,7 @@ public record TaskEvidence(
     @Nullable Duration lifeAge,
     boolean hasTimestamp,
     boolean deferred,
-    String reason) {
+    ClassReason reason) {
 
   /**
    * Validates the components.
@@ -54,5 +54,34 @@ public record TaskEvidence(
     if (deferred && taskClass != TaskClass.STALE && taskClass != TaskClass.DEAD) {
       throw new IllegalArgumentException("only STALE and DEAD rest on an age, was " + taskClass);
     }
+  }
+
+  /**
+   * Returns the evidence in words, for events and reports, for example {@code t1 DEAD: worker
+   * 42@host-a DEAD (PROBE)}. Rendered on demand, so deciding costs no text.
+   */
+  public String describe() {
+    StringBuilder sb = new StringBuilder().append(task).append(' ').append(taskClass);
+    if (deferred) {
+      sb.append(" (deferred)");
+    }
+    sb.append(": ");
+    switch (reason) {
+      case TERMINAL -> sb.append("terminal (").append(status).append(')');
+      case QUEUED -> sb.append("queued");
+      case HAS_RESULT -> sb.append(status).append(" with a result of attempt ").append(attempt);
+      case WORKER_DEAD, WORKER_ALIVE_OR_UNKNOWN -> sb.append("worker");
+      case RECENT_LIFE -> sb.append("heartbeat or activity ").append(lifeAge).append(" ago");
+      case OLD_LIFE -> sb.append("last heartbeat or activity ").append(lifeAge).append(" ago");
+      case WORKER_ENDED -> sb.append("the worker announced its end");
+      case NO_EVIDENCE -> sb.append("no heartbeat, activity or process evidence");
+    }
+    if (reason != ClassReason.TERMINAL && reason != ClassReason.QUEUED) {
+      sb.append(reason == ClassReason.WORKER_DEAD || reason == ClassReason.WORKER_ALIVE_OR_UNKNOWN
+          ? " "
+          : ", worker ");
+      sb.append(worker == null ? "not recorded" : worker.describe());
+    }
+    return sb.toString();
   }
 }

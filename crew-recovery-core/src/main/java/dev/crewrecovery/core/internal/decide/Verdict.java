@@ -4,6 +4,7 @@ import dev.crewrecovery.api.ProcessRef;
 import dev.crewrecovery.api.RunStatus;
 import dev.crewrecovery.api.TaskId;
 import dev.crewrecovery.api.VerdictKind;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,11 +20,16 @@ import org.jspecify.annotations.Nullable;
  *
  * @param kind the verdict (always {@code rule.kind()})
  * @param rule the rule of DESIGN section 7 that fired
- * @param why the facts that made the rule fire, in words (for events and reports)
  * @param deferredKind for {@link VerdictKind#DEFERRED}, the verdict that was deferred; else null
  * @param repair the repair the verdict calls for
  * @param derivedStatus for {@code RESULT_EXISTS} and {@code RESULT_READY_BLOCKED}, the status the
  *     run's tasks derive; else null
+ * @param firedBy the tasks whose evidence made the rule fire (the shielding WAITING task, the
+ *     live, deferred, dead or stale tasks of step 4), in the snapshot's order; empty for rules that
+ *     rest on run-level evidence
+ * @param manifestAge the age of the manifest's {@code updatedAt} at the decision
+ * @param lastMoveAge the age of the freshest heartbeat or activity of any task (or growth of the
+ *     runner's log while the runner is ALIVE or UNKNOWN), or null when there is none
  * @param tasks the evidence about every task, in the snapshot's order
  * @param runner the judgment of the runner, or null when the run records none
  * @param deadTasks the tasks classified DEAD on evidence that is not deferred (process evidence or
@@ -35,10 +41,12 @@ import org.jspecify.annotations.Nullable;
 public record Verdict(
     VerdictKind kind,
     Rule rule,
-    String why,
     @Nullable VerdictKind deferredKind,
     Repair repair,
     @Nullable RunStatus derivedStatus,
+    List<TaskId> firedBy,
+    Duration manifestAge,
+    @Nullable Duration lastMoveAge,
     List<TaskEvidence> tasks,
     @Nullable ProcessJudgment runner,
     List<TaskId> deadTasks,
@@ -55,7 +63,7 @@ public record Verdict(
   public Verdict {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(rule, "rule");
-    Objects.requireNonNull(why, "why");
+    Objects.requireNonNull(manifestAge, "manifestAge");
     Objects.requireNonNull(repair, "repair");
     if (kind != rule.kind()) {
       throw new IllegalArgumentException("rule " + rule + " yields " + rule.kind() + ", not " + kind);
@@ -76,6 +84,7 @@ public record Verdict(
               + " with "
               + derivedStatus);
     }
+    firedBy = List.copyOf(firedBy);
     tasks = List.copyOf(tasks);
     deadTasks = List.copyOf(deadTasks);
     if (repair == Repair.TASK_REPAIR && deadTasks.isEmpty()) {
@@ -88,6 +97,36 @@ public record Verdict(
   /** Returns the step of DESIGN section 7 that fired, 0 to 6. */
   public int step() {
     return rule.step();
+  }
+
+  /**
+   * Returns why the rule fired, in words, for events and reports: the rule, the evidence of the
+   * tasks that made it fire, the runner, and the ages it judged. Rendered on demand.
+   */
+  public String why() {
+    StringBuilder sb = new StringBuilder("step ").append(rule.step()).append(": ").append(rule.text());
+    if (deferredKind != null) {
+      sb.append(" (deferring ").append(deferredKind).append(')');
+    }
+    for (TaskId id : firedBy) {
+      task(id).ifPresent(t -> sb.append("; ").append(t.describe()));
+    }
+    if (runner != null && rule.step() != 4) {
+      sb.append("; runner ").append(runner.describe());
+    }
+    if (derivedStatus != null) {
+      sb.append("; derived status ").append(derivedStatus);
+    }
+    if (rule.step() >= 4) {
+      sb.append("; last committed update ").append(manifestAge).append(" ago");
+    }
+    if (rule.step() == 5) {
+      sb.append(
+          lastMoveAge == null
+              ? "; no heartbeat or activity"
+              : "; last heartbeat or activity " + lastMoveAge + " ago");
+    }
+    return sb.toString();
   }
 
   /** Returns whether the verdict calls for a write (finalize, run-level or task-level repair). */

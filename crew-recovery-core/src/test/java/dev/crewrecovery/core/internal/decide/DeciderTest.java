@@ -1214,8 +1214,10 @@ class DeciderTest {
 
     assertThat(v.rule().step()).isEqualTo(4);
     assertThat(v.rule().text()).isNotBlank();
-    assertThat(v.why()).contains("t1").contains("DEAD");
-    assertThat(v.task(T1).orElseThrow().reason()).contains("DEAD");
+    assertThat(v.rule()).isEqualTo(Rule.DEAD_TASK);
+    assertThat(v.firedBy()).containsExactly(T1);
+    assertThat(v.why()).contains("step 4").contains("t1 DEAD").contains("20@host-a DEAD (PROBE)");
+    assertThat(v.task(T1).orElseThrow().reason()).isEqualTo(ClassReason.WORKER_DEAD);
   }
 
   @Test
