@@ -31,10 +31,10 @@ import org.jspecify.annotations.Nullable;
  * every caller that judges a run (recovery loop, {@code plan()}, the re-decision inside {@code
  * RunStore.update}, the watcher's owner-side repairs). Stateless and thread-safe.
  *
- * <p>Steps are tried in order, first match wins: 0 terminal; 1 intentional wait; 2 result
- * evidence; 3 a dead runner; 4 the task classes of a runner-less run; 5 a live runner with nothing
- * moving; 6 healthy. Ages are {@code now − instant} and never negative (a future instant is fresh);
- * "older than" is strict and "within" inclusive (DESIGN section 9).
+ * <p>Steps are tried in order, first match wins: 0 terminal; 1 intentional wait; 2 result evidence;
+ * 3 a dead runner; 4 the task classes of a runner-less run; 5 a live runner with nothing moving; 6
+ * healthy. Ages are {@code now − instant} and never negative (a future instant is fresh); "older
+ * than" is strict and "within" inclusive (DESIGN section 9).
  *
  * <p>Inside a grace window every judgment that rests on an age alone is deferred: a wait marker
  * that would shield but for its age, a stale task, a remote death by lease age, abandonment and

@@ -14,8 +14,8 @@ import java.time.Duration;
  *     (inclusive)
  * @param abandonment how long a runner-less run's manifest may stay untouched before the run is
  *     {@code ABANDONED} (strict: older than this)
- * @param runnerStaleness how long a run with a live runner may show no committed update and no
- *     task heartbeat or activity before it is {@code ALIVE_BUT_STALE} (strict)
+ * @param runnerStaleness how long a run with a live runner may show no committed update and no task
+ *     heartbeat or activity before it is {@code ALIVE_BUT_STALE} (strict)
  * @param leaseDuration how long after its last renewal a lease expires (strict)
  * @param largeForwardJump a forward discontinuity larger than this (strict) puts the repairs that
  *     rest only on a 24 h rule into proposal-only mode
@@ -52,7 +52,9 @@ public record DecisionPolicy(
   /** Default size above which a forward discontinuity counts as large: 1 h. */
   public static final Duration DEFAULT_LARGE_FORWARD_JUMP = Duration.ofHours(1);
 
-  /** Default time after a large forward discontinuity during which 24 h repairs are proposed: 24 h. */
+  /**
+   * Default time after a large forward discontinuity during which 24 h repairs are proposed: 24 h.
+   */
   public static final Duration DEFAULT_PROPOSE_AFTER_LARGE_JUMP = Duration.ofHours(24);
 
   /**

@@ -15,12 +15,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What is known about one run at one instant (DESIGN section 2, "evidence"): the committed
- * snapshot, the session's heartbeat observations, probe results keyed as DESIGN section 7 says,
- * the leases of the sessions that vouch for remote refs, and the instants at which logs were seen
+ * snapshot, the session's heartbeat observations, probe results keyed as DESIGN section 7 says, the
+ * leases of the sessions that vouch for remote refs, and the instants at which logs were seen
  * growing. Immutable and thread-safe.
  *
- * <p>Probe results are kept as given: one whose key does not match the snapshot is not an error,
- * it is ignored by {@link Decider#decide} (that process counts as unprobed). Observations and log
+ * <p>Probe results are kept as given: one whose key does not match the snapshot is not an error, it
+ * is ignored by {@link Decider#decide} (that process counts as unprobed). Observations and log
  * instants must name tasks of the snapshot.
  *
  * @param snapshot the committed snapshot being judged
@@ -44,8 +44,8 @@ public record Evidence(
    * Validates the components and copies the maps.
    *
    * @throws IllegalArgumentException if an observation is filed under another task than its
-   *     attempt's, names another run, or names a task the snapshot lacks; if a lease is filed
-   *     under another session than its own; or if a log instant names a task the snapshot lacks
+   *     attempt's, names another run, or names a task the snapshot lacks; if a lease is filed under
+   *     another session than its own; or if a log instant names a task the snapshot lacks
    * @throws NullPointerException if a component, key or value is null
    */
   public Evidence {

@@ -40,8 +40,8 @@ public record ProcessJudgment(
     /** A ref on another host: UNKNOWN, and the vouching session's lease is not known. */
     REMOTE_NO_LEASE,
     /**
-     * A ref on another host whose vouching session's lease expired or was released: remotely
-     * dead, recorded as DEAD.
+     * A ref on another host whose vouching session's lease expired or was released: remotely dead,
+     * recorded as DEAD.
      */
     REMOTE_LEASE_EXPIRED
   }
@@ -49,8 +49,8 @@ public record ProcessJudgment(
   /**
    * Validates the components.
    *
-   * @throws IllegalArgumentException if the liveness is missing exactly when it should not be, or
-   *     a lease-age judgment is not a remote death
+   * @throws IllegalArgumentException if the liveness is missing exactly when it should not be, or a
+   *     lease-age judgment is not a remote death
    */
   public ProcessJudgment {
     Objects.requireNonNull(ref, "ref");

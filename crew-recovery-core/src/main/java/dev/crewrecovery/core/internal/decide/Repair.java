@@ -5,8 +5,8 @@ public enum Repair {
   /** Nothing to write. */
   NONE,
   /**
-   * Finalize ({@code RESULT_EXISTS}): tasks with a result of their current attempt become
-   * COMPLETED and the run takes the derived status.
+   * Finalize ({@code RESULT_EXISTS}): tasks with a result of their current attempt become COMPLETED
+   * and the run takes the derived status.
    */
   FINALIZE,
   /**

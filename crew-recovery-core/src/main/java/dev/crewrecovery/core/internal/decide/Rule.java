@@ -3,8 +3,8 @@ package dev.crewrecovery.core.internal.decide;
 import dev.crewrecovery.api.VerdictKind;
 
 /**
- * The rule of DESIGN section 7 that fired, with its step. Steps are tried 0 to 6, first match
- * wins; deferral inside a grace window is a rule of the step it defers.
+ * The rule of DESIGN section 7 that fired, with its step. Steps are tried 0 to 6, first match wins;
+ * deferral inside a grace window is a rule of the step it defers.
  */
 public enum Rule {
   /** Step 0: the run is terminal. */

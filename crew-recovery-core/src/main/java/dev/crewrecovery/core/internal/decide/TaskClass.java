@@ -1,9 +1,9 @@
 package dev.crewrecovery.core.internal.decide;
 
 /**
- * How step 4 of DESIGN section 7 classifies a task. Only RUNNING and WAITING tasks without a
- * result of their current attempt are classified DEAD, LIVE, STALE or SILENT; the others say why
- * they are not.
+ * How step 4 of DESIGN section 7 classifies a task. Only RUNNING and WAITING tasks without a result
+ * of their current attempt are classified DEAD, LIVE, STALE or SILENT; the others say why they are
+ * not.
  */
 public enum TaskClass {
   /** A terminal task; never judged. */
@@ -15,8 +15,8 @@ public enum TaskClass {
   /** Its worker probes DEAD or RECYCLED, or is remotely dead. */
   DEAD,
   /**
-   * Its worker probes ALIVE or UNKNOWN, or the fresher of its heartbeat and activity is within
-   * the activity window.
+   * Its worker probes ALIVE or UNKNOWN, or the fresher of its heartbeat and activity is within the
+   * activity window.
    */
   LIVE,
   /** It has a timestamp, and is neither dead nor live. */

@@ -16,8 +16,9 @@ import org.jspecify.annotations.Nullable;
  * @param attempt its current attempt, or null
  * @param taskClass its class (step 4 of DESIGN section 7)
  * @param worker the judgment of its current attempt's worker, or null when none is recorded
- * @param lastLifeAt the freshest evidence of life by time: heartbeat, activity, or (while the worker
- *     probes ALIVE or UNKNOWN) a growing log; null when there is none or the worker announced its end
+ * @param lastLifeAt the freshest evidence of life by time: heartbeat, activity, or (while the
+ *     worker probes ALIVE or UNKNOWN) a growing log; null when there is none or the worker
+ *     announced its end
  * @param lifeAge the age of {@code lastLifeAt} at the decision (zero for a future instant), or null
  * @param hasTimestamp whether the task has any heartbeat or activity timestamp at all (an ended
  *     worker's included): what tells STALE from SILENT
@@ -77,9 +78,10 @@ public record TaskEvidence(
       case NO_EVIDENCE -> sb.append("no heartbeat, activity or process evidence");
     }
     if (reason != ClassReason.TERMINAL && reason != ClassReason.QUEUED) {
-      sb.append(reason == ClassReason.WORKER_DEAD || reason == ClassReason.WORKER_ALIVE_OR_UNKNOWN
-          ? " "
-          : ", worker ");
+      sb.append(
+          reason == ClassReason.WORKER_DEAD || reason == ClassReason.WORKER_ALIVE_OR_UNKNOWN
+              ? " "
+              : ", worker ");
       sb.append(worker == null ? "not recorded" : worker.describe());
     }
     return sb.toString();

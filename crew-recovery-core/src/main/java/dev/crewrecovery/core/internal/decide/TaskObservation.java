@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A session's observation of one task's heartbeat slot (DESIGN section 6), merged from the slots
- * the session read. The heartbeat reader produces these; the decision function only reads them.
- * An observation of an attempt that is not the task's current attempt is ignored. Immutable.
+ * the session read. The heartbeat reader produces these; the decision function only reads them. An
+ * observation of an attempt that is not the task's current attempt is ignored. Immutable.
  *
  * @param attempt the attempt the observed slot belongs to
  * @param lastSeenAt when the reader last saw the beat counter increase (or the worker's instant,

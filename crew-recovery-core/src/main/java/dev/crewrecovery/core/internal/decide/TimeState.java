@@ -7,13 +7,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the session's time-discontinuity detector knows when a decision is made (DESIGN section 9).
- * The detector works on monotonic time; the decision function only reads its conclusions.
- * Immutable and thread-safe.
+ * The detector works on monotonic time; the decision function only reads its conclusions. Immutable
+ * and thread-safe.
  *
  * @param graceWindowOpen whether a discontinuity's grace window is open: every judgment that rests
  *     on an age alone is then deferred
- * @param lastForwardJump the size of the last forward discontinuity of wall time, or null when
- *     none was seen
+ * @param lastForwardJump the size of the last forward discontinuity of wall time, or null when none
+ *     was seen
  * @param lastForwardJumpAt the wall time at which that discontinuity was seen, or null when none
  */
 public record TimeState(

@@ -24,9 +24,9 @@ import org.jspecify.annotations.Nullable;
  * @param repair the repair the verdict calls for
  * @param derivedStatus for {@code RESULT_EXISTS} and {@code RESULT_READY_BLOCKED}, the status the
  *     run's tasks derive; else null
- * @param firedBy the tasks whose evidence made the rule fire (the shielding WAITING task, the
- *     live, deferred, dead or stale tasks of step 4), in the snapshot's order; empty for rules that
- *     rest on run-level evidence
+ * @param firedBy the tasks whose evidence made the rule fire (the shielding WAITING task, the live,
+ *     deferred, dead or stale tasks of step 4), in the snapshot's order; empty for rules that rest
+ *     on run-level evidence
  * @param manifestAge the age of the manifest's {@code updatedAt} at the decision
  * @param lastMoveAge the age of the freshest heartbeat or activity of any task (or growth of the
  *     runner's log while the runner is ALIVE or UNKNOWN), or null when there is none
@@ -57,8 +57,8 @@ public record Verdict(
    * Validates the components and copies the collections (maps keep their order).
    *
    * @throws IllegalArgumentException if the kind is not the rule's, a deferred kind is given
-   *     exactly when the verdict is not DEFERRED, a derived status is given exactly when the verdict
-   *     is not a result verdict, or task-level repair is asked without dead tasks
+   *     exactly when the verdict is not DEFERRED, a derived status is given exactly when the
+   *     verdict is not a result verdict, or task-level repair is asked without dead tasks
    */
   public Verdict {
     Objects.requireNonNull(kind, "kind");
@@ -66,7 +66,8 @@ public record Verdict(
     Objects.requireNonNull(manifestAge, "manifestAge");
     Objects.requireNonNull(repair, "repair");
     if (kind != rule.kind()) {
-      throw new IllegalArgumentException("rule " + rule + " yields " + rule.kind() + ", not " + kind);
+      throw new IllegalArgumentException(
+          "rule " + rule + " yields " + rule.kind() + ", not " + kind);
     }
     if ((kind == VerdictKind.DEFERRED) != (deferredKind != null)) {
       throw new IllegalArgumentException(
@@ -104,7 +105,8 @@ public record Verdict(
    * tasks that made it fire, the runner, and the ages it judged. Rendered on demand.
    */
   public String why() {
-    StringBuilder sb = new StringBuilder("step ").append(rule.step()).append(": ").append(rule.text());
+    StringBuilder sb =
+        new StringBuilder("step ").append(rule.step()).append(": ").append(rule.text());
     if (deferredKind != null) {
       sb.append(" (deferring ").append(deferredKind).append(')');
     }

@@ -217,7 +217,13 @@ class DeciderEnumerationTest {
               : Map.of(new RunnerProbeKey(runnerRef, 1), Liveness.valueOf(run.runner().name()));
       Evidence e =
           new Evidence(
-              new RunSnapshot(7, m, states), Map.of(), probes, runnerProbes, Map.of(), Map.of(), null);
+              new RunSnapshot(7, m, states),
+              Map.of(),
+              probes,
+              runnerProbes,
+              Map.of(),
+              Map.of(),
+              null);
       return Decider.decide(e, NOW, grace ? TimeState.inGraceWindow() : TimeState.calm(), POLICY);
     }
 
@@ -238,7 +244,15 @@ class DeciderEnumerationTest {
         violations++;
         if (firstViolation == null) {
           firstViolation =
-              what + "\n  case: " + c + "\n  verdict: " + v.kind() + " by " + v.rule() + " - " + v.why();
+              what
+                  + "\n  case: "
+                  + c
+                  + "\n  verdict: "
+                  + v.kind()
+                  + " by "
+                  + v.rule()
+                  + " - "
+                  + v.why();
         }
       }
     }
@@ -260,7 +274,8 @@ class DeciderEnumerationTest {
       for (boolean result : new boolean[] {false, true}) {
         for (Liveness p : probes) {
           for (Age a : Age.values()) {
-            for (Marker m : s == TaskStatus.WAITING ? Marker.values() : new Marker[] {Marker.NONE}) {
+            for (Marker m :
+                s == TaskStatus.WAITING ? Marker.values() : new Marker[] {Marker.NONE}) {
               out.add(new TaskCase(s, result, p, a, m));
             }
           }
@@ -348,7 +363,8 @@ class DeciderEnumerationTest {
     if (run.pendingApproval()) {
       Tally t = tally("approval");
       t.applied++;
-      t.check(calm.kind() == VerdictKind.AWAITING_APPROVAL, "PENDING -> AWAITING_APPROVAL", c, calm);
+      t.check(
+          calm.kind() == VerdictKind.AWAITING_APPROVAL, "PENDING -> AWAITING_APPROVAL", c, calm);
       t.check(grace.kind() == VerdictKind.AWAITING_APPROVAL, "PENDING in grace", c, grace);
     }
 
@@ -389,8 +405,7 @@ class DeciderEnumerationTest {
     if (c.unshielded() && !c.allSettled && run.runner().aliveOrUnknown()) {
       Tally t = tally("live runner");
       t.applied++;
-      boolean moved =
-          !run.manifestOld() || specs.stream().anyMatch(s -> s.age() == Age.FRESH);
+      boolean moved = !run.manifestOld() || specs.stream().anyMatch(s -> s.age() == Age.FRESH);
       VerdictKind expected = moved ? VerdictKind.HEALTHY : VerdictKind.ALIVE_BUT_STALE;
       t.check(calm.kind() == expected, "live runner -> " + expected, c, calm);
       t.check(
@@ -405,8 +420,7 @@ class DeciderEnumerationTest {
       Tally t = tally("live worker");
       t.applied++;
       Set<VerdictKind> forbidden =
-          EnumSet.of(
-              VerdictKind.PROCESS_DEAD, VerdictKind.STALE_NO_PROCESS, VerdictKind.ABANDONED);
+          EnumSet.of(VerdictKind.PROCESS_DEAD, VerdictKind.STALE_NO_PROCESS, VerdictKind.ABANDONED);
       for (Verdict v : List.of(calm, grace)) {
         t.check(!forbidden.contains(v.kind()), "live worker -> no dead/stale/abandoned", c, v);
         t.check(v.step() < 4 || v.kind() == VerdictKind.ACTIVE, "live worker -> ACTIVE", c, v);
@@ -438,10 +452,12 @@ class DeciderEnumerationTest {
       t.check(calm.kind() == expected, "step 4 -> " + expected, c, calm);
       boolean anyDead = open.stream().anyMatch(TaskCase::deadWorker);
       t.check(
-          calm.repair() == (expected == VerdictKind.ACTIVE && anyDead ? Repair.TASK_REPAIR
-              : expected == VerdictKind.ACTIVE || expected == VerdictKind.NO_EVIDENCE
-                  ? Repair.NONE
-                  : Repair.REPAIR),
+          calm.repair()
+              == (expected == VerdictKind.ACTIVE && anyDead
+                  ? Repair.TASK_REPAIR
+                  : expected == VerdictKind.ACTIVE || expected == VerdictKind.NO_EVIDENCE
+                      ? Repair.NONE
+                      : Repair.REPAIR),
           "step 4 repair",
           c,
           calm);

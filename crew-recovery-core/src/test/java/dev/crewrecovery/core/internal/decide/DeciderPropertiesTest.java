@@ -49,7 +49,7 @@ import org.quicktheories.generators.Generate;
  */
 class DeciderPropertiesTest {
 
-  private static final int EXAMPLES = 2_000;
+  private static final int EXAMPLES = 1_000;
   private static final SessionId[] SESSIONS = {
     SessionId.of("s-live"), SessionId.of("s-late"), SessionId.of("s-gone")
   };
@@ -182,8 +182,7 @@ class DeciderPropertiesTest {
         e.workerProbe(key, ref, probe);
       }
       if (last != null && chance(in, 60)) {
-        AttemptId of =
-            current != null || chance(in, 50) ? last.id() : AttemptId.of(RUN, t.id(), 1);
+        AttemptId of = current != null || chance(in, 50) ? last.id() : AttemptId.of(RUN, t.id(), 1);
         e.observation(
             new TaskObservation(
                 of, maybeInstant(in), maybeInstant(in), chance(in, 15), chance(in, 85)));
@@ -246,14 +245,7 @@ class DeciderPropertiesTest {
             ? new WaitMarker(instant(in), chance(in, 40) ? instant(in) : null, "q")
             : null;
     return new TaskState(
-        TaskId.of(id),
-        status,
-        list,
-        current,
-        marker,
-        null,
-        maybeInstant(in),
-        maybeInstant(in));
+        TaskId.of(id), status, list, current, marker, null, maybeInstant(in), maybeInstant(in));
   }
 
   private static Evidence withTasksIn(Evidence e, List<Integer> order) {
@@ -278,7 +270,8 @@ class DeciderPropertiesTest {
               assertThat(permuted.kind()).isEqualTo(v.kind());
               assertThat(permuted.repair()).isEqualTo(v.repair());
               assertThat(permuted.deferredKind()).isEqualTo(v.deferredKind());
-              assertThat(new HashSet<>(permuted.deadTasks())).isEqualTo(new HashSet<>(v.deadTasks()));
+              assertThat(new HashSet<>(permuted.deadTasks()))
+                  .isEqualTo(new HashSet<>(v.deadTasks()));
               assertThat(permuted.aliveWorkers()).isEqualTo(v.aliveWorkers());
             });
   }
@@ -303,7 +296,8 @@ class DeciderPropertiesTest {
               ProcessRef runner = e.snapshot().manifest().runner();
               if (runner != null) {
                 b.runnerProbe(runner, e.snapshot().manifest().epoch() + 7, noise);
-                b.runnerProbe(runner.withStartTicks(12_345), e.snapshot().manifest().epoch(), noise);
+                b.runnerProbe(
+                    runner.withStartTicks(12_345), e.snapshot().manifest().epoch(), noise);
               }
               assertThat(s.decide(b.build())).isEqualTo(s.decide());
             });

@@ -173,8 +173,7 @@ class DeciderTest {
       Evidence.Builder e =
           run(RunStatus.RUNNING)
               .updatedAt(ago(Duration.ofDays(2)))
-              .task(
-                  task("t1", TaskStatus.WAITING).waitingSince(ago(Duration.ofHours(1)), ago(MS)))
+              .task(task("t1", TaskStatus.WAITING).waitingSince(ago(Duration.ofHours(1)), ago(MS)))
               .evidence();
 
       assertThat(decide(e).kind()).isEqualTo(VerdictKind.ABANDONED);
@@ -446,8 +445,7 @@ class DeciderTest {
 
       assertThat(v.kind()).isEqualTo(VerdictKind.HEALTHY);
       assertThat(v.runner().liveness()).isEqualTo(Liveness.UNKNOWN);
-      assertThat(v.runner().basis())
-          .isEqualTo(ProcessJudgment.Basis.REMOTE_NO_VOUCHING_SESSION);
+      assertThat(v.runner().basis()).isEqualTo(ProcessJudgment.Basis.REMOTE_NO_VOUCHING_SESSION);
     }
 
     @Test
@@ -657,7 +655,10 @@ class DeciderTest {
     @Test
     void aSilentRunUntouchedForExactly24hIsNotYetAbandoned() {
       Evidence.Builder e =
-          run(RunStatus.RUNNING).updatedAt(ago(DAY)).task(task("t1", TaskStatus.RUNNING)).evidence();
+          run(RunStatus.RUNNING)
+              .updatedAt(ago(DAY))
+              .task(task("t1", TaskStatus.RUNNING))
+              .evidence();
 
       assertThat(decide(e).kind()).isEqualTo(VerdictKind.NO_EVIDENCE);
     }
@@ -1178,7 +1179,8 @@ class DeciderTest {
 
     @Test
     void aStaleTaskIsNotA24hRuleAndIsRepairedAfterAJump() {
-      Evidence e = run(RunStatus.RUNNING).task(runningSeen("t1", Duration.ofHours(1))).evidence().build();
+      Evidence e =
+          run(RunStatus.RUNNING).task(runningSeen("t1", Duration.ofHours(1))).evidence().build();
 
       Verdict v = Decider.decide(e, NOW, jumped2hAgo, POLICY);
 
@@ -1198,8 +1200,7 @@ class DeciderTest {
 
     Verdict v = decide(e);
 
-    assertThat(v.task(T1).orElseThrow().worker().basis())
-        .isEqualTo(ProcessJudgment.Basis.UNPROBED);
+    assertThat(v.task(T1).orElseThrow().worker().basis()).isEqualTo(ProcessJudgment.Basis.UNPROBED);
   }
 
   @Test
@@ -1218,6 +1219,37 @@ class DeciderTest {
     assertThat(v.firedBy()).containsExactly(T1);
     assertThat(v.why()).contains("step 4").contains("t1 DEAD").contains("20@host-a DEAD (PROBE)");
     assertThat(v.task(T1).orElseThrow().reason()).isEqualTo(ClassReason.WORKER_DEAD);
+  }
+
+  @Test
+  void theWhyOfAVerdictNamesTheEvidenceItRestsOn() {
+    Verdict stale =
+        decideInGraceWindow(
+            run(RunStatus.RUNNING).task(runningSeen("t1", Duration.ofHours(8))).evidence());
+    Verdict quiet =
+        decide(
+            run(RunStatus.RUNNING)
+                .runner(RUNNER)
+                .updatedAt(ago(Duration.ofDays(2)))
+                .evidence()
+                .runnerProbe(RUNNER, 1, Liveness.UNKNOWN));
+    Verdict result =
+        decide(run(RunStatus.RUNNING).task(task("t1", TaskStatus.WAITING).result()).evidence());
+    Verdict ended =
+        decide(
+            run(RunStatus.RUNNING)
+                .task(runningSeen("t1", Duration.ZERO))
+                .evidence()
+                .observation(new TaskObservation(attempt("t1", 1), NOW, NOW, true, true)));
+
+    assertThat(stale.why())
+        .contains("step 4", "deferring STALE_NO_PROCESS", "t1 STALE (deferred)", "PT8H ago");
+    assertThat(quiet.why())
+        .contains("step 5", "runner 10@host-a UNKNOWN (PROBE)", "PT48H ago")
+        .contains("no heartbeat or activity");
+    assertThat(result.why()).contains("step 2", "derived status COMPLETED");
+    assertThat(result.tasks().get(0).describe()).contains("WAITING with a result of attempt");
+    assertThat(ended.why()).contains("the worker announced its end", "worker not recorded");
   }
 
   @Test

@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** Small builders of runs and evidence for the decision tests (core tests never use the testkit). */
+/**
+ * Small builders of runs and evidence for the decision tests (core tests never use the testkit).
+ */
 final class Runs {
   static final Instant NOW = Instant.parse("2030-06-01T12:00:00Z");
   static final String HOST = "host-a";
@@ -144,8 +146,8 @@ final class Runs {
   }
 
   /**
-   * A task. RUNNING, WAITING and terminal tasks have one current attempt started two days ago
-   * (more attempts with {@link #attempts(int)}); QUEUED tasks have none. No timestamps unless set.
+   * A task. RUNNING, WAITING and terminal tasks have one current attempt started two days ago (more
+   * attempts with {@link #attempts(int)}); QUEUED tasks have none. No timestamps unless set.
    */
   static final class TaskBuilder {
     private final String id;
