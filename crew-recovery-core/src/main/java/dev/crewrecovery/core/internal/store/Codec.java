@@ -420,9 +420,10 @@ final class Codec {
       o.lng(Json.SCHEMA_FIELD);
       String record = o.str("record");
       switch (record) {
-        case "entry":
+        case "entry" -> {
           return new DeadletterLine(deadletterBody(o), null);
-        case "mark":
+        }
+        case "mark" -> {
           DeadletterMark m =
               new DeadletterMark(
                   new DeadletterId(o.str("entry")),
@@ -431,8 +432,9 @@ final class Codec {
                   o.str("note"));
           o.end();
           return new DeadletterLine(null, m);
-        default:
-          throw new BadContentException("record must be \"entry\" or \"mark\", was " + record);
+        }
+        default ->
+            throw new BadContentException("record must be \"entry\" or \"mark\", was " + record);
       }
     } catch (RuntimeException e) {
       throw new BadContentException("fails validation: " + e.getMessage(), e);

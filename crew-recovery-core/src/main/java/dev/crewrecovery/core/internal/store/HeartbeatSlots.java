@@ -66,6 +66,8 @@ final class HeartbeatSlots {
     return (int) crc.getValue();
   }
 
+  // An instant is stored as epoch seconds plus the nano adjustment, which getNano() is.
+  @SuppressWarnings("JavaInstantGetSecondsGetNano")
   static ByteBuffer encode(HeartbeatSlot slot, int taskCheck) {
     ByteBuffer b = ByteBuffer.allocate(SLOT_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     b.put(MAGIC);
@@ -92,8 +94,11 @@ final class HeartbeatSlots {
   /**
    * Decodes one slot.
    *
-   * @param b 64 bytes, little-endian, position at the slot's start
-   * @param attempt the attempt id to give the slot (run and task are not stored in it)
+   * @param b the buffer holding the slot
+   * @param base the index of the slot's first byte in {@code b}
+   * @param task the task the slot belongs to
+   * @param taskCheck the task id check the slot must carry
+   * @param ids gives the attempt id of a number (run and task are not stored in the slot)
    * @return the reading: OK, MISSING (all zero) or CORRUPT
    */
   static HeartbeatReading decode(

@@ -20,7 +20,13 @@ final class LocalChangeFeed implements ChangeFeed {
   public AutoCloseable subscribe(Consumer<RunChange> listener) {
     Objects.requireNonNull(listener, "listener");
     // A wrapper makes each subscription distinct, so close() removes exactly this one.
-    Consumer<RunChange> entry = listener::accept;
+    Consumer<RunChange> entry =
+        new Consumer<>() {
+          @Override
+          public void accept(RunChange change) {
+            listener.accept(change);
+          }
+        };
     listeners.add(entry);
     return () -> listeners.remove(entry);
   }
