@@ -295,11 +295,6 @@ final class FileIo {
         TEMP_PREFIX + target.getFileName() + "." + HexFormat.of().formatHex(r));
   }
 
-  /** Whether POSIX permissions apply. */
-  boolean posix() {
-    return posix;
-  }
-
   /** A file is over the size cap. */
   static final class TooLargeException extends Exception {
     private static final long serialVersionUID = 1L;

@@ -41,10 +41,6 @@ final class Quarantine {
     return count.get();
   }
 
-  Path directory() {
-    return dir;
-  }
-
   /** Moves {@code file} aside and returns where it went. */
   Path moveAside(Path file, String label) throws IOException {
     Path target = reserveFor(file, label);
