@@ -3,7 +3,8 @@
  * function, the recovery loop, retry, deadletter, delivery coordination, the {@code CrewRecovery}
  * facade and the embedded defaults (file store, process probe, system clock).
  *
- * <p>Implementation details live in {@code dev.crewrecovery.core.internal}, which is not exported.
+ * <p>Implementation details live in {@code dev.crewrecovery.core.internal}, which is not exported;
+ * the testkit alone may reach the engine through {@code internal.engine} to drive it step by step.
  */
 module dev.crewrecovery.core {
   requires transitive dev.crewrecovery.api;
@@ -11,4 +12,6 @@ module dev.crewrecovery.core {
   requires static org.jspecify;
 
   exports dev.crewrecovery.core;
+  exports dev.crewrecovery.core.internal.engine to
+      dev.crewrecovery.testkit;
 }
