@@ -9,18 +9,28 @@ import java.util.Objects;
  *
  * @param runId the run
  * @param taskId the task
- * @param number the attempt number, starting at 1
+ * @param number the attempt number, from 1 to {@link #MAX_NUMBER}
  */
 public record AttemptId(RunId runId, TaskId taskId, int number) implements Comparable<AttemptId> {
-  /** Validates the components. */
+  /**
+   * The largest attempt number: nine decimal digits, so that every attempt id's text form parses
+   * back with {@link #parse(String)}.
+   */
+  public static final int MAX_NUMBER = 999_999_999;
+
+  /**
+   * Validates the components.
+   *
+   * @throws InvalidIdException if {@code number} is not from 1 to {@link #MAX_NUMBER}
+   */
   public AttemptId {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(taskId, "taskId");
-    if (number < 1) {
+    if (number < 1 || number > MAX_NUMBER) {
       throw new InvalidIdException(
           "AttemptId",
           runId + ":" + taskId + ":" + number,
-          "attempt number is " + number + "; it must be at least 1");
+          "attempt number is " + number + "; it must be from 1 to " + MAX_NUMBER);
     }
   }
 
@@ -29,8 +39,9 @@ public record AttemptId(RunId runId, TaskId taskId, int number) implements Compa
    *
    * @param runId the run
    * @param taskId the task
-   * @param number the attempt number, at least 1
+   * @param number the attempt number, from 1 to {@link #MAX_NUMBER}
    * @return the attempt id
+   * @throws InvalidIdException if {@code number} is out of range
    */
   public static AttemptId of(RunId runId, TaskId taskId, int number) {
     return new AttemptId(runId, taskId, number);
@@ -60,15 +71,26 @@ public record AttemptId(RunId runId, TaskId taskId, int number) implements Compa
           "attempt number must be a decimal integer from 1 to 999999999 without sign or leading"
               + " zero");
     }
-    return new AttemptId(
-        new RunId(text.substring(0, first)),
-        new TaskId(text.substring(first + 1, last)),
-        Integer.parseInt(n));
+    RunId runId;
+    TaskId taskId;
+    try {
+      runId = new RunId(text.substring(0, first));
+      taskId = new TaskId(text.substring(first + 1, last));
+    } catch (InvalidIdException e) {
+      // Reported as the attempt id the caller passed, so the message shows the whole text.
+      throw new InvalidIdException("AttemptId", text, "its " + e.getMessage());
+    }
+    return new AttemptId(runId, taskId, Integer.parseInt(n));
   }
 
-  /** Returns the id of the next attempt of the same task. */
+  /**
+   * Returns the id of the next attempt of the same task.
+   *
+   * @return the attempt id with number + 1
+   * @throws InvalidIdException if this attempt's number is {@link #MAX_NUMBER}
+   */
   public AttemptId next() {
-    return new AttemptId(runId, taskId, Math.addExact(number, 1));
+    return new AttemptId(runId, taskId, number + 1);
   }
 
   @Override

@@ -32,7 +32,13 @@ public record DeadletterEntry(
     Instant at,
     long epoch) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @throws IllegalArgumentException if {@code attempts} or {@code epoch} is negative, the attempt
+   *     belongs to another run or task, or the delivery is not given exactly for a {@link
+   *     DeadletterReason#DELIVERY_FAILED} entry (which names no attempt)
+   */
   public DeadletterEntry {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(runId, "runId");
@@ -46,9 +52,16 @@ public record DeadletterEntry(
       throw new IllegalArgumentException(
           "attempt " + attemptId + " does not belong to run " + runId + " task " + taskId);
     }
+    if (epoch < 0) {
+      throw new IllegalArgumentException("epoch must not be negative, was " + epoch);
+    }
     if (reason == DeadletterReason.DELIVERY_FAILED && (deliveryId == null || attemptId != null)) {
       throw new IllegalArgumentException(
           "a DELIVERY_FAILED entry names its delivery and no attempt");
+    }
+    if (reason != DeadletterReason.DELIVERY_FAILED && deliveryId != null) {
+      throw new IllegalArgumentException(
+          "a " + reason + " entry names delivery " + deliveryId + "; only DELIVERY_FAILED ones do");
     }
   }
 

@@ -38,6 +38,8 @@ public record DeadletterId(String value) implements Comparable<DeadletterId> {
    * @return the derived id
    */
   public static DeadletterId derived(String cause, DeadletterReason reason) {
+    // Without the check a null cause would hash as the text "null" and collide silently.
+    java.util.Objects.requireNonNull(cause, "cause");
     return new DeadletterId("dl-" + Ids.sha256Hex32(cause + "|" + reason.name()));
   }
 

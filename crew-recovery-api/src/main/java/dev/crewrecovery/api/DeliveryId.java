@@ -49,6 +49,8 @@ public record DeliveryId(String value) implements Comparable<DeliveryId> {
    * @return the id
    */
   public static DeliveryId forNotification(RunId runId, long epoch, RunStatus status) {
+    // Without the check a null run would hash as the text "null" and collide silently.
+    java.util.Objects.requireNonNull(runId, "runId");
     return new DeliveryId("n-" + Ids.sha256Hex32(runId + ":" + epoch + ":" + status.name()));
   }
 
