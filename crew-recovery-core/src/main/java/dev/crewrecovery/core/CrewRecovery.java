@@ -22,8 +22,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * CrewRecovery crew = CrewRecovery.builder()
- *     .store(store)
- *     .probe(probe)
+ *     .store(store)             // SystemClock and SystemProcessProbe by default
  *     .build();
  * crew.start();                 // lease (new incarnation), lease renewal, heartbeat watcher
  * RunLedger runs = crew.runs(); // create runs, start attempts, heartbeat, complete, fail, wait
@@ -40,6 +39,9 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Threads.</b> The session owns one daemon scheduler thread that runs the lease renewal and
  * the heartbeat watcher (never two ticks at once) and handles worker exits. Listener calls never
  * run under a run lock; a throwing listener never breaks a tick.
+ *
+ * <p>Defaults: {@link SystemClock}, {@link SystemProcessProbe}, {@link RecoveryConfig#defaults()},
+ * {@link RetryPolicy#defaults()}, a session id derived from this host's name.
  *
  * <p>{@link #start()} and {@link #close()} are idempotent and thread-safe; a closed facade cannot
  * be started again.
@@ -150,7 +152,7 @@ public final class CrewRecovery implements AutoCloseable {
   }
 
   /**
-   * Builds a {@link CrewRecovery}. A store and a probe are required; everything else has a default.
+   * Builds a {@link CrewRecovery}. A store is required; everything else has a default.
    * Not thread-safe.
    */
   public static final class Builder {
@@ -202,7 +204,8 @@ public final class CrewRecovery implements AutoCloseable {
     }
 
     /**
-     * Sets the process probe (required for now).
+     * Sets the process probe; by default a {@link SystemProcessProbe} on this builder's clock,
+     * created at {@link #build()} and closed with the facade.
      *
      * @param probe the probe
      * @return this builder
@@ -271,7 +274,8 @@ public final class CrewRecovery implements AutoCloseable {
 
     /**
      * Sets the name of this host as the probe writes it into {@code ProcessRef.host}; by default
-     * the probe's own view of this process, else the system's host name. A previous worker of this
+     * the {@link SystemProcessProbe}'s host name, else the probe's own view of this process, else
+     * the system's host name. A previous worker of this
      * host that probes UNKNOWN blocks a new attempt; one of another host does not.
      *
      * @param hostName the host name, not blank
@@ -290,7 +294,8 @@ public final class CrewRecovery implements AutoCloseable {
      * Builds the facade, not started.
      *
      * @return the facade
-     * @throws InvalidConfigurationException when a required part is missing
+     * @throws InvalidConfigurationException when the store is missing, or the default probe cannot
+     *     determine this host's name
      */
     public CrewRecovery build() {
       RunStore s = store;
@@ -298,17 +303,17 @@ public final class CrewRecovery implements AutoCloseable {
         throw new InvalidConfigurationException("store", "is required; set it with store(...)");
       }
       ProcessProbe p = probe;
+      SystemProcessProbe owned = null;
       if (p == null) {
-        throw new InvalidConfigurationException("probe", "is required; set it with probe(...)");
+        owned = SystemProcessProbe.builder().clock(clock).build();
+        p = owned;
       }
       String host = hostName != null ? hostName : LocalHost.name(p);
-      SessionId id =
-          sessionId != null
-              ? sessionId
-              : SessionId.of(LocalHost.sessionIdFor(LocalHost.systemName()));
+      SessionId id = sessionId != null ? sessionId : SessionId.of(LocalHost.sessionIdFor(host));
       RandomGenerator r = random != null ? random : RandomGenerator.getDefault();
       Engine engine =
-          new Engine(id, s, clock, p, listener, config, retryPolicy, r, host, sink, manualLoops);
+          new Engine(
+              id, s, clock, p, listener, config, retryPolicy, r, host, sink, manualLoops, owned);
       return new CrewRecovery(engine, config);
     }
   }

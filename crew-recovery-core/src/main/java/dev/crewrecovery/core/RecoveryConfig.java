@@ -33,7 +33,7 @@ public final class RecoveryConfig {
    * A heartbeat older than this is DEAD (STALE at or below): 300 s. Also the length of the grace
    * window after a time discontinuity.
    */
-  public static final Duration DEFAULT_HEARTBEAT_DEAD = Duration.ofSeconds(300);
+  public static final Duration DEFAULT_HEARTBEAT_DEAD = Duration.ofMinutes(5);
 
   /** Heartbeat or log activity at most this old makes a task live: 5 min. */
   public static final Duration DEFAULT_ACTIVITY_WINDOW = Duration.ofMinutes(5);

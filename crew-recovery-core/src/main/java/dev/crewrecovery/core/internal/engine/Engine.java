@@ -63,6 +63,7 @@ public final class Engine {
   private final RecordingDeliverySource deliveries;
   private final @Nullable DeliverySink sink;
   private final boolean manual;
+  private final @Nullable AutoCloseable ownedProbe;
   private final List<Loop> loops = new ArrayList<>();
 
   private Life life = Life.NEW;
@@ -83,6 +84,7 @@ public final class Engine {
    * @param localHost this host's name as process refs carry it
    * @param sink the delivery sink, for the delivery coordinator (not used yet)
    * @param manual whether loops are driven by hand
+   * @param ownedProbe the probe the engine created and closes with itself, if any
    */
   public Engine(
       SessionId sessionId,
@@ -95,7 +97,8 @@ public final class Engine {
       RandomGenerator random,
       String localHost,
       @Nullable DeliverySink sink,
-      boolean manual) {
+      boolean manual,
+      @Nullable AutoCloseable ownedProbe) {
     SafeListener safe = new SafeListener(listener);
     this.session = new Session(sessionId, store, clock, config, safe);
     this.deliveries = new RecordingDeliverySource(config.deliveryQueueBound());
@@ -118,6 +121,7 @@ public final class Engine {
     this.leaseKeeper = new LeaseKeeper(session, store, clock, config);
     this.sink = sink;
     this.manual = manual;
+    this.ownedProbe = ownedProbe;
   }
 
   /**
@@ -189,6 +193,13 @@ public final class Engine {
       }
     }
     exits.cancelAll();
+    if (ownedProbe != null) {
+      try {
+        ownedProbe.close();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "could not close the default process probe", e);
+      }
+    }
     if (held.isPresent()) {
       Owner o = held.get();
       try {

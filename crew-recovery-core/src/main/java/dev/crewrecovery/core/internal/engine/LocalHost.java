@@ -2,6 +2,7 @@ package dev.crewrecovery.core.internal.engine;
 
 import dev.crewrecovery.api.ProcessRef;
 import dev.crewrecovery.api.spi.ProcessProbe;
+import dev.crewrecovery.core.SystemProcessProbe;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
@@ -14,14 +15,17 @@ public final class LocalHost {
   private LocalHost() {}
 
   /**
-   * Returns the host name that refs of this host carry: the probe's own view of this JVM's process
-   * when it can identify it, else the {@code HOSTNAME} environment variable, else the resolver's
+   * Returns the host name that refs of this host carry: the {@link SystemProcessProbe}'s host
+   * name, else the probe's own view of this JVM's process when it can identify it, else the {@code HOSTNAME} environment variable, else the resolver's
    * local host name, else {@code localhost}.
    *
    * @param probe the probe
    * @return the host name, not blank
    */
   public static String name(ProcessProbe probe) {
+    if (probe instanceof SystemProcessProbe system) {
+      return system.hostName();
+    }
     try {
       Optional<ProcessRef> self = probe.identify(ProcessHandle.current().pid());
       if (self.isPresent()) {

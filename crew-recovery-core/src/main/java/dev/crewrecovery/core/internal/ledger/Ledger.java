@@ -531,7 +531,7 @@ public final class Ledger implements RunLedger {
               throw new PreviousWorkerChanged();
             }
             ProcessRef prevWorker = previous == null ? null : previous.worker();
-            if (prevWorker != null && liveness == Liveness.ALIVE) {
+            if (previous != null && prevWorker != null && liveness == Liveness.ALIVE) {
               throw new AttemptNotStartableException(
                   runId,
                   taskId,
@@ -542,7 +542,7 @@ public final class Ledger implements RunLedger {
             }
             if (prevWorker != null
                 && liveness == Liveness.UNKNOWN
-                && prevWorker.host().equals(services.localHost())) {
+                && prevWorker.host().equalsIgnoreCase(services.localHost())) {
               throw new AttemptNotStartableException(
                   runId,
                   taskId,
@@ -606,7 +606,7 @@ public final class Ledger implements RunLedger {
 
   private static boolean sameAttempt(@Nullable Attempt a, @Nullable Attempt b) {
     if (a == null || b == null) {
-      return a == b;
+      return a == null && b == null;
     }
     return a.id().equals(b.id()) && Objects.equals(a.worker(), b.worker());
   }

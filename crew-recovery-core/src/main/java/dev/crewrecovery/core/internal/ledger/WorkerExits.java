@@ -83,7 +83,8 @@ public final class WorkerExits {
       previous.cancel(false);
     }
     try {
-      exit.whenCompleteAsync((e, error) -> fired(attempt, worker, exit, e, error), executor);
+      CompletableFuture<ProcessExit> unused =
+          exit.whenCompleteAsync((e, error) -> fired(attempt, worker, exit, e, error), executor);
     } catch (RejectedExecutionException e) {
       // Closing: nothing will be repaired by this session any more.
       unregister(attempt);
