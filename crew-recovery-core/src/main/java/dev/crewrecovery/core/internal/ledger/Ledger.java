@@ -384,6 +384,17 @@ public final class Ledger implements RunLedger {
         runId,
         true,
         (s, now) -> {
+          if (s.status() != RunStatus.BLOCKED) {
+            throw new IllegalTransitionException(
+                "run "
+                    + s.runId()
+                    + " is "
+                    + s.status()
+                    + "; unblock moves a BLOCKED run to RUNNING (use start for QUEUED or PLANNING)",
+                s.status(),
+                RunStatus.RUNNING,
+                null);
+          }
           ApprovalMarker marker = s.manifest().approval();
           if (marker != null && marker.state() != ApprovalState.APPROVED) {
             throw new IllegalTransitionException(
