@@ -152,8 +152,8 @@ public final class CrewRecovery implements AutoCloseable {
   }
 
   /**
-   * Builds a {@link CrewRecovery}. A store is required; everything else has a default.
-   * Not thread-safe.
+   * Builds a {@link CrewRecovery}. A store is required; everything else has a default. Not
+   * thread-safe.
    */
   public static final class Builder {
     private @Nullable RunStore store;
@@ -275,8 +275,8 @@ public final class CrewRecovery implements AutoCloseable {
     /**
      * Sets the name of this host as the probe writes it into {@code ProcessRef.host}; by default
      * the {@link SystemProcessProbe}'s host name, else the probe's own view of this process, else
-     * the system's host name. A previous worker of this
-     * host that probes UNKNOWN blocks a new attempt; one of another host does not.
+     * the system's host name. A previous worker of this host that probes UNKNOWN blocks a new
+     * attempt; one of another host does not.
      *
      * @param hostName the host name, not blank
      * @return this builder

@@ -15,9 +15,9 @@ public final class LocalHost {
   private LocalHost() {}
 
   /**
-   * Returns the host name that refs of this host carry: the {@link SystemProcessProbe}'s host
-   * name, else the probe's own view of this JVM's process when it can identify it, else the {@code HOSTNAME} environment variable, else the resolver's
-   * local host name, else {@code localhost}.
+   * Returns the host name that refs of this host carry: the {@link SystemProcessProbe}'s host name,
+   * else the probe's own view of this JVM's process when it can identify it, else the {@code
+   * HOSTNAME} environment variable, else the resolver's local host name, else {@code localhost}.
    *
    * @param probe the probe
    * @return the host name, not blank
