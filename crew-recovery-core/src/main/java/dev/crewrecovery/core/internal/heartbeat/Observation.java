@@ -1,6 +1,7 @@
 package dev.crewrecovery.core.internal.heartbeat;
 
 import dev.crewrecovery.api.AttemptId;
+import dev.crewrecovery.core.internal.decide.TaskObservation;
 import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +26,15 @@ public record Observation(
   public Observation {
     Objects.requireNonNull(attempt, "attempt");
     Objects.requireNonNull(lastSeenAt, "lastSeenAt");
+  }
+
+  /**
+   * Returns this observation in the form the decision function reads.
+   *
+   * @return the same observation as a {@link TaskObservation}
+   */
+  public TaskObservation toTaskObservation() {
+    return new TaskObservation(attempt, lastSeenAt, lastActivityAt, ended, readable);
   }
 
   /** Returns the fresher of {@link #lastSeenAt()} and {@link #lastActivityAt()}. */

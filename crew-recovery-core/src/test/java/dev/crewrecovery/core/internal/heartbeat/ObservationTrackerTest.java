@@ -13,6 +13,7 @@ import dev.crewrecovery.api.RunId;
 import dev.crewrecovery.api.TaskId;
 import dev.crewrecovery.api.TaskState;
 import dev.crewrecovery.api.TaskStatus;
+import dev.crewrecovery.core.internal.decide.TaskObservation;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -167,6 +168,7 @@ class ObservationTrackerTest {
     ObservationTracker tracker = new ObservationTracker();
     Observation o = tracker.observe(RUN, running(T0, 1), slot(A1, 1, T0, false), T0).orElseThrow();
     assertThat(o.ended()).isTrue();
+    assertThat(o.toTaskObservation()).isEqualTo(new TaskObservation(A1, T0, null, true, true));
   }
 
   @Test
