@@ -6,6 +6,7 @@
  * <p>Implementation details live in {@code dev.crewrecovery.core.internal}, which is not exported;
  * the testkit alone may reach the engine's internal packages, to drive it one step at a time.
  */
+@SuppressWarnings("module") // the qualified exports name the testkit, which is built after core
 module dev.crewrecovery.core {
   requires transitive dev.crewrecovery.api;
   requires com.fasterxml.jackson.databind;
