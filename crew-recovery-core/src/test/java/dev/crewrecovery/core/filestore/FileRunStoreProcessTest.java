@@ -120,7 +120,8 @@ class FileRunStoreProcessTest {
     }
     Process a = child("count", root.toString(), ID.value(), Integer.toString(n));
     Process b = child("count", root.toString(), ID.value(), Integer.toString(n));
-    // and this process too, at the same time
+    Process c = child("count", root.toString(), ID.value(), Integer.toString(n));
+    // and this process too, at the same time: four JVMs on one run
     FileRunStore.Options options =
         FileRunStore.Options.builder().lockTimeout(Duration.ofSeconds(120)).build();
     try (FileRunStore store = FileRunStore.open(root, options)) {
@@ -129,19 +130,21 @@ class FileRunStoreProcessTest {
       }
       assertThat(readLine(a)).isEqualTo("DONE");
       assertThat(readLine(b)).isEqualTo("DONE");
+      assertThat(readLine(c)).isEqualTo("DONE");
       finish(a);
       finish(b);
+      finish(c);
       RunSnapshot s = store.load(ID).orElseThrow();
-      assertThat(Runs.counter(s)).isEqualTo(3 * n);
-      assertThat(s.version()).isEqualTo(3 * n + 1);
+      assertThat(Runs.counter(s)).isEqualTo(4 * n);
+      assertThat(s.version()).isEqualTo(4 * n + 1);
       List<RunEvent> events = store.events(ID, 0, 10_000);
-      assertThat(events).hasSize(3 * n);
+      assertThat(events).hasSize(4 * n);
       assertThat(events).extracting(RunEvent::seq).isSorted().doesNotHaveDuplicates();
       // every increment's event carries the value it committed: 1..3n, each once, in order
       assertThat(events)
           .extracting(e -> Integer.parseInt(e.data().get("n")))
           .containsExactlyElementsOf(
-              java.util.stream.IntStream.rangeClosed(1, 3 * n).boxed().toList());
+              java.util.stream.IntStream.rangeClosed(1, 4 * n).boxed().toList());
       assertThat(store.update(ID, (x, hb) -> Update.unchanged()).committed()).isFalse();
     }
   }
