@@ -164,9 +164,6 @@ public final class DefaultDeliveryCoordinator implements DeliveryCoordinator {
     Instant now = clock.now();
     Instant windowStart = now.minus(config.ttl());
     for (Delivery d : store.pendingDeliveries()) {
-      if (byId.containsKey(d.id())) {
-        continue;
-      }
       if (store.deliveredSince(d.id(), windowStart)) {
         // The sink accepted it and the mark recorded the id, but the pending copy survived.
         store.removeDelivery(d.id());
@@ -332,10 +329,9 @@ public final class DefaultDeliveryCoordinator implements DeliveryCoordinator {
     generation++;
     Instant now = clock.now();
     List<Entry> stale = new ArrayList<>();
+    // Every queued steer was created before this increment, so all are of an older generation.
     for (Entry e : droppable.values()) {
-      if (e.delivery.kind() == DeliveryKind.STEER
-          && !e.inFlight
-          && e.delivery.generation() < generation) {
+      if (e.delivery.kind() == DeliveryKind.STEER && !e.inFlight) {
         stale.add(e);
       }
     }

@@ -283,6 +283,51 @@ class DefaultDeadlettersTest {
   }
 
   @Nested
+  class Robustness {
+    @Test
+    void aThrowingListenerIsLoggedAndIgnored() {
+      appendAll();
+      Deadletters d =
+          Deadletters.create(
+              store,
+              DeadletterConfig.defaults(),
+              new DeadletterListener() {
+                @Override
+                public void discarded(DeadletterView view) {
+                  throw new IllegalStateException("listener bug");
+                }
+              },
+              logger);
+      assertThat(d.discard(open.id(), "why", T0).state()).isEqualTo(DeadletterState.DISCARDED);
+      assertThat(logger.contains("listener bug")).isTrue();
+    }
+
+    @Test
+    void anEventForARunTheStoreDoesNotHoldOrCannotWriteIsLoggedOnly() {
+      DeadletterEntry orphan =
+          DeadletterEntry.forRun(RunId.of("gone"), 1, DeadletterReason.CRASH_LOOP, null, T0);
+      store.appendDeadletter(orphan);
+      deadletters().discard(orphan.id(), "why", T0);
+      assertThat(logger.contains("no run gone to record deadletter.discarded")).isTrue();
+
+      MiniStore failing =
+          new MiniStore() {
+            @Override
+            public synchronized List<RunEvent> appendEvents(
+                RunId runId, List<dev.crewrecovery.api.NewEvent> events) {
+              throw new dev.crewrecovery.api.StoreIoException("unwritable (test)", null);
+            }
+          };
+      failing.put(store.load(RUN).orElseThrow());
+      DeadletterView v =
+          Deadletters.create(failing, DeadletterConfig.defaults(), listener, logger)
+              .appendManual(RUN, null, "m", T0);
+      assertThat(failing.deadletterEntries()).containsExactly(v.entry());
+      assertThat(logger.contains("could not append deadletter.appended to run run-1")).isTrue();
+    }
+  }
+
+  @Nested
   class Manual {
     @Test
     void aRunLevelManualEntry() {

@@ -648,6 +648,79 @@ class DeliveryCoordinatorTest {
     }
   }
 
+  @Nested
+  class Robustness {
+    @Test
+    void anEventForARunTheStoreDoesNotHoldIsSkippedAndLogged() {
+      DefaultDeliveryCoordinator c = f.coordinator();
+      c.deliverSteer(RunId.of("unknown"), "s", null, null);
+      c.deactivate();
+      assertThat(c.stats().dropped(DeliveryDropReason.STALE_GENERATION)).isEqualTo(1);
+      assertThat(f.logger.contains("no run unknown to record delivery.dropped")).isTrue();
+    }
+
+    @Test
+    void aFailingEventAppendIsLoggedAndChangesNothingElse() {
+      dev.crewrecovery.core.fakes.MiniStore failing =
+          new dev.crewrecovery.core.fakes.MiniStore() {
+            @Override
+            public synchronized List<dev.crewrecovery.api.RunEvent> appendEvents(
+                RunId runId, List<dev.crewrecovery.api.NewEvent> events) {
+              throw new dev.crewrecovery.api.StoreIoException("event log unwritable (test)", null);
+            }
+          };
+      failing.put(f.store.load(R1).orElseThrow());
+      DefaultDeliveryCoordinator c = f.coordinator(failing);
+      c.deliverSteer(R1, "s", null, null);
+      c.deactivate();
+      assertThat(c.queued()).isEmpty();
+      assertThat(f.heard.calls()).containsExactly("dropped s STALE_GENERATION");
+      assertThat(f.logger.contains("could not append delivery.dropped to run run-1")).isTrue();
+    }
+
+    @Test
+    void anUnreadableRunGivesItsDeliveryFailedEntryEpochZero() {
+      f.config = DeliveryConfig.builder().maxFailures(1).build();
+      DefaultDeliveryCoordinator c = f.coordinator();
+      c.deliverResult(R1, attempt(R1, 1), "r", A);
+      f.store.markCorrupt(R1);
+      f.sink.refuseAll();
+      c.activate(A);
+      assertThat(f.store.deadletterEntries())
+          .singleElement()
+          .extracting(DeadletterEntry::epoch)
+          .isEqualTo(0L);
+    }
+
+    @Test
+    void reownOfASessionWithNothingQueuedIsANoOp() {
+      DefaultDeliveryCoordinator c = f.coordinator();
+      c.deliverResult(R1, attempt(R1, 1), "r", B);
+      assertThat(c.reown(R1, C, A)).isZero();
+      assertThat(c.reown(R2, B, A)).isZero();
+      assertThat(c.queued()).extracting(Delivery::owner).containsExactly(B);
+    }
+
+    @Test
+    void aStoredNotificationIsNeverTheOverflowVictimBecauseItTakesNoRoom() {
+      f.store.enqueueDelivery(
+          new Delivery(
+              DeliveryId.forNotification(R1, 1, RunStatus.FAILED),
+              DeliveryKind.NOTIFICATION,
+              R1,
+              null,
+              "stored",
+              Fixture.T0,
+              0,
+              0));
+      f.config = DeliveryConfig.builder().bound(1).build();
+      DefaultDeliveryCoordinator c = f.coordinator();
+      c.deliverSteer(R1, "s1", null, null);
+      c.deliverSteer(R1, "s2", null, null);
+      assertThat(c.queued()).extracting(Delivery::payload).containsExactly("stored", "s2");
+    }
+  }
+
   @Test
   void sessionsOfManyItemsKeepPerRunOrderAcrossOwners() {
     DefaultDeliveryCoordinator c = f.coordinator();
