@@ -8,4 +8,9 @@ module dev.crewrecovery.testkit {
   requires static org.jspecify;
 
   exports dev.crewrecovery.testkit;
+
+  // The contract's test methods are package-private, as JUnit recommends; JUnit reaches them
+  // reflectively when an integrator's tests run on the module path.
+  opens dev.crewrecovery.testkit to
+      org.junit.platform.commons;
 }
