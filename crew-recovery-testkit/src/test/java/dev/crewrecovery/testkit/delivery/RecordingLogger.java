@@ -1,4 +1,4 @@
-package dev.crewrecovery.core.fakes;
+package dev.crewrecovery.testkit.delivery;
 
 import java.text.MessageFormat;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.crewrecovery.core.internal.delivery;
+package dev.crewrecovery.testkit.delivery;
 
 import dev.crewrecovery.api.AttemptId;
 import dev.crewrecovery.api.DeadletterEntry;
@@ -12,18 +12,20 @@ import dev.crewrecovery.api.TaskId;
 import dev.crewrecovery.api.TaskState;
 import dev.crewrecovery.api.spi.RunStore;
 import dev.crewrecovery.core.DeliveryConfig;
+import dev.crewrecovery.core.DeliveryCoordinator;
 import dev.crewrecovery.core.DeliveryDropReason;
 import dev.crewrecovery.core.DeliveryListener;
-import dev.crewrecovery.core.fakes.MiniStore;
-import dev.crewrecovery.core.fakes.RecordingLogger;
-import dev.crewrecovery.core.fakes.RecordingSink;
-import dev.crewrecovery.core.fakes.TestClock;
+import dev.crewrecovery.testkit.FakeClock;
+import dev.crewrecovery.testkit.InMemoryRunStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** Shared set-up of the coordinator tests: fake clock, minimal store, recording sink. */
+/**
+ * Shared set-up of the coordinator tests: the testkit's fake clock, in-memory store (seen through a
+ * {@link ForwardingStore}) and recording sink (behind a {@link ScriptedSink}).
+ */
 final class Fixture {
   static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
   static final SessionId A = SessionId.of("session-a");
@@ -33,9 +35,9 @@ final class Fixture {
   static final RunId R2 = RunId.of("run-2");
   static final TaskId T = TaskId.of("t");
 
-  final TestClock clock = new TestClock(T0);
-  final MiniStore store = new MiniStore();
-  final RecordingSink sink = new RecordingSink();
+  final FakeClock clock = new FakeClock(T0);
+  final ForwardingStore store = new ForwardingStore(InMemoryRunStore.open(clock));
+  final ScriptedSink sink = new ScriptedSink();
   final RecordingLogger logger = new RecordingLogger();
   final Heard heard = new Heard();
   DeliveryConfig config = DeliveryConfig.defaults();
@@ -45,12 +47,12 @@ final class Fixture {
     putRun(R2, null);
   }
 
-  DefaultDeliveryCoordinator coordinator() {
+  DeliveryCoordinator coordinator() {
     return coordinator(store);
   }
 
-  DefaultDeliveryCoordinator coordinator(RunStore on) {
-    return new DefaultDeliveryCoordinator(on, sink, clock, config, heard, logger);
+  DeliveryCoordinator coordinator(RunStore on) {
+    return DeliveryCoordinator.create(on, sink, clock, config, heard, logger);
   }
 
   void putRun(RunId runId, @Nullable Owner owner) {
@@ -68,17 +70,17 @@ final class Fixture {
     final List<DeadletterEntry> deadletters = new ArrayList<>();
 
     @Override
-    public synchronized void dropped(Delivery delivery, DeliveryDropReason reason) {
+    public void dropped(Delivery delivery, DeliveryDropReason reason) {
       calls.add("dropped " + delivery.payload() + " " + reason);
     }
 
     @Override
-    public synchronized void failed(Delivery delivery, Exception error) {
+    public void failed(Delivery delivery, Exception error) {
       calls.add("failed " + delivery.payload() + " " + delivery.failedAttempts());
     }
 
     @Override
-    public synchronized void deadlettered(Delivery delivery, DeadletterEntry entry) {
+    public void deadlettered(Delivery delivery, DeadletterEntry entry) {
       calls.add("deadlettered " + delivery.payload());
       deadletters.add(entry);
     }

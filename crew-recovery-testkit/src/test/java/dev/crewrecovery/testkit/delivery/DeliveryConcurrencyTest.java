@@ -1,9 +1,9 @@
-package dev.crewrecovery.core.internal.delivery;
+package dev.crewrecovery.testkit.delivery;
 
-import static dev.crewrecovery.core.internal.delivery.Fixture.A;
-import static dev.crewrecovery.core.internal.delivery.Fixture.B;
-import static dev.crewrecovery.core.internal.delivery.Fixture.R1;
-import static dev.crewrecovery.core.internal.delivery.Fixture.attempt;
+import static dev.crewrecovery.testkit.delivery.Fixture.A;
+import static dev.crewrecovery.testkit.delivery.Fixture.B;
+import static dev.crewrecovery.testkit.delivery.Fixture.R1;
+import static dev.crewrecovery.testkit.delivery.Fixture.attempt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crewrecovery.api.AttemptId;
@@ -15,6 +15,7 @@ import dev.crewrecovery.api.RunSnapshot;
 import dev.crewrecovery.api.RunStatus;
 import dev.crewrecovery.api.TaskState;
 import dev.crewrecovery.core.DeliveryConfig;
+import dev.crewrecovery.core.DeliveryCoordinator;
 import dev.crewrecovery.core.DeliveryDropReason;
 import dev.crewrecovery.core.DeliveryOutcome;
 import dev.crewrecovery.core.DeliveryStats;
@@ -84,7 +85,7 @@ class DeliveryConcurrencyTest {
 
   @Test
   void anItemDeliveredWhileAFlushRunsIsQueuedBehindTheItemsAlreadyQueued() throws Exception {
-    DefaultDeliveryCoordinator c = f.coordinator();
+    DeliveryCoordinator c = f.coordinator();
     c.deliverResult(R1, attempt(R1, 1), "1", null);
     c.deliverResult(R1, attempt(R1, 2), "2", null);
     blockOn("1");
@@ -112,7 +113,7 @@ class DeliveryConcurrencyTest {
 
   @Test
   void theSinkIsCalledWithoutTheCoordinatorsLock() throws Exception {
-    DefaultDeliveryCoordinator c = f.coordinator();
+    DeliveryCoordinator c = f.coordinator();
     c.activate(A);
     AtomicReference<DeliveryStats> readInside = new AtomicReference<>();
     f.sink.onDeliver(
@@ -133,7 +134,7 @@ class DeliveryConcurrencyTest {
 
   @Test
   void aSinkMayDeliverFromInsideTheSinkAndTheItemFollowsInOrder() {
-    DefaultDeliveryCoordinator c = f.coordinator();
+    DeliveryCoordinator c = f.coordinator();
     c.activate(A);
     AtomicBoolean once = new AtomicBoolean();
     f.sink.onDeliver(
@@ -149,7 +150,7 @@ class DeliveryConcurrencyTest {
 
   @Test
   void anActivateDuringARefusedAttemptMakesTheRunningFlushRetry() throws Exception {
-    DefaultDeliveryCoordinator c = f.coordinator();
+    DeliveryCoordinator c = f.coordinator();
     c.activate(A);
     AtomicInteger attempts = new AtomicInteger();
     blockOn("1");
@@ -168,7 +169,7 @@ class DeliveryConcurrencyTest {
 
   @Test
   void aDeactivateDuringAnAttemptStopsTheFlushAndARefusedSteerInFlightIsDropped() throws Exception {
-    DefaultDeliveryCoordinator c = f.coordinator();
+    DeliveryCoordinator c = f.coordinator();
     c.deliverSteer(R1, "steer", null, DeliveryId.of("steer-1"));
     c.deliverNotification(R1, 1, RunStatus.COMPLETED, "n", null);
     blockOn("steer");
@@ -190,7 +191,7 @@ class DeliveryConcurrencyTest {
   @Test
   void theOverflowVictimIsNeverTheItemInFlight() throws Exception {
     f.config = DeliveryConfig.builder().bound(2).build();
-    DefaultDeliveryCoordinator c = f.coordinator();
+    DeliveryCoordinator c = f.coordinator();
     c.activate(A);
     blockOn("n1");
     Future<DeliveryOutcome> direct =
@@ -208,7 +209,7 @@ class DeliveryConcurrencyTest {
 
   @Test
   void aSessionActivatedDuringAnotherSessionsFlushIsServedByThatFlush() throws Exception {
-    DefaultDeliveryCoordinator c = f.coordinator();
+    DeliveryCoordinator c = f.coordinator();
     c.deliverResult(R1, attempt(R1, 1), "a1", A);
     c.deliverResult(R1, attempt(R1, 2), "b1", B);
     blockOn("a1");
@@ -225,7 +226,7 @@ class DeliveryConcurrencyTest {
 
   @Test
   void aNewSessionsItemWaitsForTheFlushInFlightForThePreviousSession() throws Exception {
-    DefaultDeliveryCoordinator c = f.coordinator();
+    DeliveryCoordinator c = f.coordinator();
     c.deliverResult(R1, attempt(R1, 1), "a1", A);
     AtomicInteger inSink = new AtomicInteger();
     AtomicInteger maxInSink = new AtomicInteger();
@@ -265,7 +266,7 @@ class DeliveryConcurrencyTest {
           RunSnapshot.initial(
               Manifest.created(r, null, Fixture.T0), List.of(TaskState.queued(Fixture.T))));
     }
-    DefaultDeliveryCoordinator c = f.coordinator();
+    DeliveryCoordinator c = f.coordinator();
     AtomicInteger inSink = new AtomicInteger();
     AtomicInteger maxInSink = new AtomicInteger();
     f.sink.onDeliver(

@@ -1,11 +1,11 @@
-package dev.crewrecovery.core.internal.deadletter;
+package dev.crewrecovery.testkit.deadletter;
 
-import static dev.crewrecovery.core.internal.deadletter.Snapshots.RUN;
-import static dev.crewrecovery.core.internal.deadletter.Snapshots.T0;
-import static dev.crewrecovery.core.internal.deadletter.Snapshots.TASK;
-import static dev.crewrecovery.core.internal.deadletter.Snapshots.attempt;
-import static dev.crewrecovery.core.internal.deadletter.Snapshots.run;
-import static dev.crewrecovery.core.internal.deadletter.Snapshots.task;
+import static dev.crewrecovery.testkit.deadletter.Runs.RUN;
+import static dev.crewrecovery.testkit.deadletter.Runs.T0;
+import static dev.crewrecovery.testkit.deadletter.Runs.TASK;
+import static dev.crewrecovery.testkit.deadletter.Runs.attempt;
+import static dev.crewrecovery.testkit.deadletter.Runs.run;
+import static dev.crewrecovery.testkit.deadletter.Runs.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,8 +31,10 @@ import dev.crewrecovery.core.DeadletterQuery;
 import dev.crewrecovery.core.DeadletterState;
 import dev.crewrecovery.core.DeadletterView;
 import dev.crewrecovery.core.Deadletters;
-import dev.crewrecovery.core.fakes.MiniStore;
-import dev.crewrecovery.core.fakes.RecordingLogger;
+import dev.crewrecovery.testkit.FakeClock;
+import dev.crewrecovery.testkit.InMemoryRunStore;
+import dev.crewrecovery.testkit.delivery.ForwardingStore;
+import dev.crewrecovery.testkit.delivery.RecordingLogger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,12 +43,13 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** DESIGN section 10: listing with computed states, discard, manual entries, pruning. */
-class DefaultDeadlettersTest {
+class DeadlettersTest {
 
   private static final RunId OTHER = RunId.of("run-2");
   private static final Duration DAY = Duration.ofDays(1);
 
-  private final MiniStore store = new MiniStore();
+  private final ForwardingStore store =
+      new ForwardingStore(InMemoryRunStore.open(new FakeClock(T0)));
   private final RecordingLogger logger = new RecordingLogger();
   private final List<String> heard = new ArrayList<>();
   private final DeadletterListener listener =
@@ -76,7 +79,7 @@ class DefaultDeadlettersTest {
   }
 
   /** RUN has task-1 FAILED at attempt 2 (current); OTHER is COMPLETED at attempt 1. */
-  DefaultDeadlettersTest() {
+  DeadlettersTest() {
     store.put(run(RunStatus.FAILED, 1, task(TaskStatus.FAILED, 2, true)));
     store.put(
         new RunSnapshot(
@@ -138,8 +141,9 @@ class DefaultDeadlettersTest {
     @Test
     void listingFiltersByRunTaskReasonTimeRangeAndState() {
       appendAll();
-      store.appendDeadletter(
-          DeadletterEntry.forRun(RUN, 1, DeadletterReason.CRASH_LOOP, null, T0.plus(DAY)));
+      DeadletterEntry crashLoop =
+          DeadletterEntry.forRun(RUN, 1, DeadletterReason.CRASH_LOOP, null, T0.plus(DAY));
+      store.appendDeadletter(crashLoop);
       Deadletters d = deadletters();
 
       assertThat(d.list(DeadletterQuery.all().withRun(OTHER)))
@@ -158,7 +162,7 @@ class DefaultDeadlettersTest {
           .doesNotContain(open, delivery);
       assertThat(d.list(DeadletterQuery.all().withState(DeadletterState.OPEN)))
           .extracting(DeadletterView::entry)
-          .containsExactlyInAnyOrder(open, delivery, store.deadletterEntries().get(4));
+          .containsExactly(open, crashLoop, delivery);
       assertThat(d.list(DeadletterQuery.all().withRun(RUN).withState(DeadletterState.SUPERSEDED)))
           .extracting(DeadletterView::entry)
           .containsExactly(supersededByAttempt);
@@ -266,10 +270,10 @@ class DefaultDeadlettersTest {
 
     @Test
     void anEntryPrunedBetweenReadAndMarkIsReportedNotFound() {
-      MiniStore racing =
-          new MiniStore() {
+      ForwardingStore racing =
+          new ForwardingStore(InMemoryRunStore.open(new FakeClock(T0))) {
             @Override
-            public synchronized boolean markDeadletter(DeadletterMark mark) {
+            public boolean markDeadletter(DeadletterMark mark) {
               return false;
             }
           };
@@ -310,10 +314,10 @@ class DefaultDeadlettersTest {
       deadletters().discard(orphan.id(), "why", T0);
       assertThat(logger.contains("no run gone to record deadletter.discarded")).isTrue();
 
-      MiniStore failing =
-          new MiniStore() {
+      ForwardingStore failing =
+          new ForwardingStore(InMemoryRunStore.open(new FakeClock(T0))) {
             @Override
-            public synchronized List<RunEvent> appendEvents(
+            public List<RunEvent> appendEvents(
                 RunId runId, List<dev.crewrecovery.api.NewEvent> events) {
               throw new dev.crewrecovery.api.StoreIoException("unwritable (test)", null);
             }
@@ -496,7 +500,7 @@ class DefaultDeadlettersTest {
                     .filter(e -> e.type().equals("deadletter.over_capacity"))
                     .count();
       }
-      assertThat(evented).isEqualTo(DefaultDeadletters.MAX_EVENTED_RUNS);
+      assertThat(evented).isEqualTo(100);
       // The newest entries' runs are the ones told.
       assertThat(store.eventsOf(RunId.of("many-149")))
           .extracting(RunEvent::type)

@@ -1,11 +1,11 @@
-package dev.crewrecovery.core.internal.delivery;
+package dev.crewrecovery.testkit.delivery;
 
-import static dev.crewrecovery.core.internal.delivery.Fixture.A;
-import static dev.crewrecovery.core.internal.delivery.Fixture.B;
-import static dev.crewrecovery.core.internal.delivery.Fixture.C;
-import static dev.crewrecovery.core.internal.delivery.Fixture.R1;
-import static dev.crewrecovery.core.internal.delivery.Fixture.R2;
-import static dev.crewrecovery.core.internal.delivery.Fixture.attempt;
+import static dev.crewrecovery.testkit.delivery.Fixture.A;
+import static dev.crewrecovery.testkit.delivery.Fixture.B;
+import static dev.crewrecovery.testkit.delivery.Fixture.C;
+import static dev.crewrecovery.testkit.delivery.Fixture.R1;
+import static dev.crewrecovery.testkit.delivery.Fixture.R2;
+import static dev.crewrecovery.testkit.delivery.Fixture.attempt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,9 +19,11 @@ import dev.crewrecovery.api.RunId;
 import dev.crewrecovery.api.RunStatus;
 import dev.crewrecovery.api.SessionId;
 import dev.crewrecovery.core.DeliveryConfig;
+import dev.crewrecovery.core.DeliveryCoordinator;
 import dev.crewrecovery.core.DeliveryDropReason;
 import dev.crewrecovery.core.DeliveryOutcome;
 import dev.crewrecovery.core.DeliveryStats;
+import dev.crewrecovery.testkit.InMemoryRunStore;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,7 +39,7 @@ class DeliveryCoordinatorTest {
   class Ids {
     @Test
     void aResultIsIdentifiedByItsAttempt() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverResult(R1, attempt(R1, 2), "result-2", null);
 
       Delivery d = c.queued().get(0);
@@ -50,7 +52,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void aResultOfAnotherRunsAttemptIsAProgrammingError() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       assertThatThrownBy(() -> c.deliverResult(R2, attempt(R1, 1), "x", null))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("run-1:t:1")
@@ -59,7 +61,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void aNotificationIsIdentifiedByRunEpochAndStatus() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverNotification(R1, 3, RunStatus.FAILED, "failed", null);
 
       Delivery d = c.queued().get(0);
@@ -69,7 +71,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void aNotificationAnnouncesATerminalStatusOnly() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       for (RunStatus s : RunStatus.values()) {
         if (s.isTerminal()) {
           assertThat(c.deliverNotification(R1, 1, s, "n", null)).isEqualTo(DeliveryOutcome.QUEUED);
@@ -86,7 +88,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void aSteerTakesTheCallersIdElseARandomValidOne() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverSteer(R1, "given", null, DeliveryId.of("my-steer"));
       c.deliverSteer(R1, "random-1", null, null);
       c.deliverSteer(R1, "random-2", null, null);
@@ -105,7 +107,7 @@ class DeliveryCoordinatorTest {
     @Test
     void theOwnerArgumentWinsOverTheRunsOwner() {
       f.putRun(R1, new Owner(B, 1));
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverResult(R1, attempt(R1, 1), "r", C);
 
       assertThat(c.queued().get(0).owner()).isEqualTo(C);
@@ -114,7 +116,7 @@ class DeliveryCoordinatorTest {
     @Test
     void withoutAnOwnerArgumentTheRunsOwnerSessionAtCreationIsTaken() {
       f.putRun(R1, new Owner(B, 7));
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverResult(R1, attempt(R1, 1), "r1", null);
       // The run changes owner afterwards: the queued item keeps the owner it was created with.
       f.putRun(R1, new Owner(C, 1));
@@ -126,7 +128,7 @@ class DeliveryCoordinatorTest {
     @Test
     void incarnationsAreIgnoredSoARestartedHostOwnsItsEarlierItems() {
       f.putRun(R1, new Owner(B, 1));
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverResult(R1, attempt(R1, 1), "from-incarnation-1", null);
 
       c.activate(B); // incarnation 2 of B activates with the SessionId alone
@@ -135,7 +137,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void anOwnerlessRunOrAnUnknownRunGivesAnOwnerlessItem() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverResult(R1, attempt(R1, 1), "ownerless-run", null);
       RunId unknown = RunId.of("unknown");
       c.deliverSteer(unknown, "unknown-run", null, null);
@@ -145,7 +147,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void anOwnerlessItemGoesToWhicheverSessionIsActive() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverNotification(R1, 1, RunStatus.COMPLETED, "to-b", null);
       c.activate(B);
       c.activate(C);
@@ -157,7 +159,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void reownMovesARunsItemsOfThePreviousOwnerToTheAdopterInOrder() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverResult(R1, attempt(R1, 1), "r1-b-1", B);
       c.deliverResult(R2, attempt(R2, 1), "r2-b", B);
       c.deliverNotification(R1, 1, RunStatus.FAILED, "r1-b-2", B);
@@ -188,7 +190,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void reownAloneDeliversNothingTheNextTickDoes() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.activate(C);
       c.deliverResult(R1, attempt(R1, 1), "r", B);
       c.reown(R1, B, C);
@@ -203,7 +205,7 @@ class DeliveryCoordinatorTest {
   class Activation {
     @Test
     void whileInactiveEverythingIsQueuedAndActivateFlushesInFifoOrder() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       assertThat(c.activeSession()).isNull();
       assertThat(c.deliverResult(R1, attempt(R1, 1), "1", null)).isEqualTo(DeliveryOutcome.QUEUED);
       c.deliverNotification(R2, 1, RunStatus.COMPLETED, "2", null);
@@ -220,7 +222,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void activatingWhileAnotherSessionIsActiveDeactivatesFirst() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.activate(A);
       assertThat(c.generation()).isZero();
 
@@ -237,7 +239,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void deactivateBumpsTheGenerationEveryTime() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.activate(A);
       c.deactivate();
       assertThat(c.activeSession()).isNull();
@@ -251,7 +253,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void aFlushStopsAtTheFirstFailureWhichStaysAtTheHead() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverResult(R1, attempt(R1, 1), "1", null);
       c.deliverResult(R1, attempt(R1, 2), "2", null);
       c.deliverResult(R1, attempt(R1, 3), "3", null);
@@ -272,7 +274,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void whileActiveAnItemIsDeliveredDirectlyByTheCallingThreadWhenNothingOfTheSessionIsQueued() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.activate(A);
 
       assertThat(c.deliverResult(R1, attempt(R1, 1), "direct", null))
@@ -286,7 +288,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void whileActiveAnItemIsQueuedWhenAnItemOfTheSessionIsQueuedAndTheHeadIsNotRetried() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.activate(A);
       f.sink.refuseAll();
       assertThat(c.deliverResult(R1, attempt(R1, 1), "head", null))
@@ -302,7 +304,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void itemsOfAnotherSessionDoNotKeepTheActiveSessionFromDirectDelivery() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.activate(A);
       c.deliverResult(R1, attempt(R1, 1), "for-b", B);
 
@@ -313,7 +315,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void itemsOwnedByAnotherSessionWaitInOrderForIt() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.activate(A);
       c.deliverResult(R1, attempt(R1, 1), "b-1", B);
       c.deliverSteer(R2, "a-1", A, null);
@@ -327,7 +329,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void theHeadIsRetriedAtActivateAndOnEachTickWhileActive() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       f.sink.refuseAll();
       c.deliverResult(R1, attempt(R1, 1), "head", null);
 
@@ -354,7 +356,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void aTickDoesNotRetryItemsOfOtherSessions() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.activate(A);
       c.deliverResult(R1, attempt(R1, 1), "for-b", B);
       c.tick();
@@ -366,7 +368,7 @@ class DeliveryCoordinatorTest {
   class Generations {
     @Test
     void aSteerOfAnOlderGenerationIsDroppedCountedLoggedAndEvented() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.activate(A);
       c.deliverSteer(R1, "steer-for-b", B, DeliveryId.of("steer-1"));
 
@@ -391,7 +393,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void resultsAndNotificationsAreNeverDroppedForGenerationReasons() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.activate(A);
       c.deliverResult(R1, attempt(R1, 1), "result", B);
       c.deliverNotification(R1, 1, RunStatus.COMPLETED, "notification", B);
@@ -407,7 +409,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void aSteerQueuedWhileInactiveIsOfTheCurrentGenerationAndIsDelivered() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.activate(A);
       c.deactivate();
       c.deliverSteer(R1, "steer", null, null);
@@ -422,7 +424,7 @@ class DeliveryCoordinatorTest {
   class Failures {
     @Test
     void everyFailedAttemptCountsAndTheFifthMovesTheItemToTheDeadletter() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       f.sink.refuseAll();
       c.activate(A);
       assertThat(c.deliverResult(R1, attempt(R1, 1), "r", null))
@@ -446,7 +448,7 @@ class DeliveryCoordinatorTest {
       assertThat(entry)
           .isEqualTo(DeadletterEntry.forDelivery(R1, id, entry.lastError(), Fixture.T0, 1));
       assertThat(entry.reason()).isEqualTo(DeadletterReason.DELIVERY_FAILED);
-      assertThat(entry.lastError()).contains("5 times").contains("refused " + id);
+      assertThat(entry.lastError()).contains("5 times").contains("refused delivery " + id);
       DeliveryStats s = c.stats();
       assertThat(s.failedAttempts()).isEqualTo(5);
       assertThat(s.deadlettered()).isEqualTo(1);
@@ -475,7 +477,7 @@ class DeliveryCoordinatorTest {
     @Test
     void aFlushStopsAtTheFailureThatDeadlettersItsHeadAndTheNextRetryGoesOn() {
       f.config = DeliveryConfig.builder().maxFailures(2).build();
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverResult(R1, attempt(R1, 1), "bad", null);
       c.deliverResult(R1, attempt(R1, 2), "good", null);
       f.sink.refuseIf(d -> d.payload().equals("bad"));
@@ -492,7 +494,7 @@ class DeliveryCoordinatorTest {
     @Test
     void aRefusedDirectAttemptWithOneAllowedFailureIsDeadletteredAtOnce() {
       f.config = DeliveryConfig.builder().maxFailures(1).build();
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.activate(A);
       f.sink.refuseAll();
 
@@ -503,7 +505,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void aSteerThatFailsFiveTimesIsDeadletteredToo() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       f.sink.refuseAll();
       c.activate(A);
       c.deliverSteer(R1, "s", null, DeliveryId.of("steer-x"));
@@ -518,8 +520,8 @@ class DeliveryCoordinatorTest {
 
     @Test
     void aThrowingListenerBreaksNothing() {
-      DefaultDeliveryCoordinator c =
-          new DefaultDeliveryCoordinator(
+      DeliveryCoordinator c =
+          DeliveryCoordinator.create(
               f.store,
               f.sink,
               f.clock,
@@ -548,7 +550,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void anErrorFromTheSinkPropagatesAndLeavesTheItemQueuedUncounted() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.activate(A);
       f.sink.onDeliver(
           d -> {
@@ -568,7 +570,7 @@ class DeliveryCoordinatorTest {
   class Duplicates {
     @Test
     void anItemWithThePendingItemsIdIsIgnored() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       assertThat(c.deliverResult(R1, attempt(R1, 1), "first", null))
           .isEqualTo(DeliveryOutcome.QUEUED);
       assertThat(c.deliverResult(R1, attempt(R1, 1), "second", null))
@@ -584,7 +586,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void anIdDeliveredWithinTheTtlIsIgnoredAndOneDeliveredEarlierIsNot() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.activate(A);
       c.deliverNotification(R1, 1, RunStatus.COMPLETED, "n", null);
       assertThat(f.store.deliveredIds())
@@ -602,11 +604,11 @@ class DeliveryCoordinatorTest {
 
     @Test
     void deDuplicationByDeliveredIdHoldsAcrossCoordinators() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.activate(A);
       c.deliverSteer(R1, "s", null, DeliveryId.of("steer-once"));
 
-      DefaultDeliveryCoordinator next = f.coordinator();
+      DeliveryCoordinator next = f.coordinator();
       next.activate(A);
       assertThat(next.deliverSteer(R1, "s", null, DeliveryId.of("steer-once")))
           .isEqualTo(DeliveryOutcome.DUPLICATE);
@@ -619,7 +621,7 @@ class DeliveryCoordinatorTest {
     @Test
     void countersAreReadAsOneRecord() {
       f.config = DeliveryConfig.builder().bound(1).build();
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverResult(R1, attempt(R1, 1), "persisted", null);
       c.deliverSteer(R1, "old", null, null);
       c.deliverSteer(R1, "new", null, null); // overflow drops "old"
@@ -639,7 +641,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void statsAreACopy() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       DeliveryStats before = c.stats();
       c.activate(A);
       c.deliverSteer(R1, "s", null, null);
@@ -652,7 +654,7 @@ class DeliveryCoordinatorTest {
   class Robustness {
     @Test
     void anEventForARunTheStoreDoesNotHoldIsSkippedAndLogged() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverSteer(RunId.of("unknown"), "s", null, null);
       c.deactivate();
       assertThat(c.stats().dropped(DeliveryDropReason.STALE_GENERATION)).isEqualTo(1);
@@ -661,16 +663,16 @@ class DeliveryCoordinatorTest {
 
     @Test
     void aFailingEventAppendIsLoggedAndChangesNothingElse() {
-      dev.crewrecovery.core.fakes.MiniStore failing =
-          new dev.crewrecovery.core.fakes.MiniStore() {
+      ForwardingStore failing =
+          new ForwardingStore(InMemoryRunStore.open(f.clock)) {
             @Override
-            public synchronized List<dev.crewrecovery.api.RunEvent> appendEvents(
+            public List<dev.crewrecovery.api.RunEvent> appendEvents(
                 RunId runId, List<dev.crewrecovery.api.NewEvent> events) {
               throw new dev.crewrecovery.api.StoreIoException("event log unwritable (test)", null);
             }
           };
       failing.put(f.store.load(R1).orElseThrow());
-      DefaultDeliveryCoordinator c = f.coordinator(failing);
+      DeliveryCoordinator c = f.coordinator(failing);
       c.deliverSteer(R1, "s", null, null);
       c.deactivate();
       assertThat(c.queued()).isEmpty();
@@ -681,7 +683,7 @@ class DeliveryCoordinatorTest {
     @Test
     void anUnreadableRunGivesItsDeliveryFailedEntryEpochZero() {
       f.config = DeliveryConfig.builder().maxFailures(1).build();
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverResult(R1, attempt(R1, 1), "r", A);
       f.store.markCorrupt(R1);
       f.sink.refuseAll();
@@ -694,7 +696,7 @@ class DeliveryCoordinatorTest {
 
     @Test
     void reownOfASessionWithNothingQueuedIsANoOp() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverResult(R1, attempt(R1, 1), "r", B);
       assertThat(c.reown(R1, C, A)).isZero();
       assertThat(c.reown(R2, B, A)).isZero();
@@ -714,7 +716,7 @@ class DeliveryCoordinatorTest {
               0,
               0));
       f.config = DeliveryConfig.builder().bound(1).build();
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverSteer(R1, "s1", null, null);
       c.deliverSteer(R1, "s2", null, null);
       assertThat(c.queued()).extracting(Delivery::payload).containsExactly("stored", "s2");
@@ -723,7 +725,7 @@ class DeliveryCoordinatorTest {
 
   @Test
   void sessionsOfManyItemsKeepPerRunOrderAcrossOwners() {
-    DefaultDeliveryCoordinator c = f.coordinator();
+    DeliveryCoordinator c = f.coordinator();
     Set<SessionId> owners = new HashSet<>(List.of(A, B));
     int n = 0;
     for (int i = 1; i <= 20; i++) {

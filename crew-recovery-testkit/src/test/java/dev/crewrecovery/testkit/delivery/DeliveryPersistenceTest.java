@@ -1,10 +1,10 @@
-package dev.crewrecovery.core.internal.delivery;
+package dev.crewrecovery.testkit.delivery;
 
-import static dev.crewrecovery.core.internal.delivery.Fixture.A;
-import static dev.crewrecovery.core.internal.delivery.Fixture.B;
-import static dev.crewrecovery.core.internal.delivery.Fixture.R1;
-import static dev.crewrecovery.core.internal.delivery.Fixture.R2;
-import static dev.crewrecovery.core.internal.delivery.Fixture.attempt;
+import static dev.crewrecovery.testkit.delivery.Fixture.A;
+import static dev.crewrecovery.testkit.delivery.Fixture.B;
+import static dev.crewrecovery.testkit.delivery.Fixture.R1;
+import static dev.crewrecovery.testkit.delivery.Fixture.R2;
+import static dev.crewrecovery.testkit.delivery.Fixture.attempt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,9 +15,10 @@ import dev.crewrecovery.api.DeliveryKind;
 import dev.crewrecovery.api.RunStatus;
 import dev.crewrecovery.api.StoreIoException;
 import dev.crewrecovery.core.DeliveryConfig;
+import dev.crewrecovery.core.DeliveryCoordinator;
 import dev.crewrecovery.core.DeliveryDropReason;
 import dev.crewrecovery.core.DeliveryOutcome;
-import dev.crewrecovery.core.fakes.MiniStore;
+import dev.crewrecovery.testkit.InMemoryRunStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ class DeliveryPersistenceTest {
 
   @Test
   void aResultIsPersistedWhenQueuedRepersistedOnFailureAndMarkedOnSuccess() {
-    DefaultDeliveryCoordinator c = f.coordinator();
+    DeliveryCoordinator c = f.coordinator();
     c.deliverResult(R1, attempt(R1, 1), "r", B);
     Delivery queued = c.queued().get(0);
     assertThat(f.store.pendingDeliveries()).containsExactly(queued);
@@ -53,7 +54,7 @@ class DeliveryPersistenceTest {
 
   @Test
   void notificationsAndSteersAreNotPersistedButTheirDeliveryIsRecorded() {
-    DefaultDeliveryCoordinator c = f.coordinator();
+    DeliveryCoordinator c = f.coordinator();
     c.deliverNotification(R1, 1, RunStatus.FAILED, "n", null);
     c.deliverSteer(R1, "s", null, DeliveryId.of("s-1"));
     assertThat(f.store.pendingDeliveries()).isEmpty();
@@ -65,7 +66,7 @@ class DeliveryPersistenceTest {
   @Test
   void withPersistenceOffResultsStayInMemory() {
     f.config = DeliveryConfig.builder().persistResults(false).build();
-    DefaultDeliveryCoordinator c = f.coordinator();
+    DeliveryCoordinator c = f.coordinator();
     c.deliverResult(R1, attempt(R1, 1), "r", null);
     assertThat(f.store.pendingDeliveries()).isEmpty();
     assertThat(f.store.calls("enqueueDelivery")).isZero();
@@ -74,7 +75,7 @@ class DeliveryPersistenceTest {
 
   @Test
   void aNewCoordinatorOnTheSameStoreReloadsPendingResultsInOrderWithTheirFailures() {
-    DefaultDeliveryCoordinator first = f.coordinator();
+    DeliveryCoordinator first = f.coordinator();
     first.deliverResult(R1, attempt(R1, 1), "r1", null);
     first.deliverResult(R2, attempt(R2, 1), "r2", B);
     first.deliverResult(R1, attempt(R1, 2), "r3", null);
@@ -83,7 +84,8 @@ class DeliveryPersistenceTest {
     first.tick(); // r1 has failed twice
     f.sink.acceptAll();
 
-    DefaultDeliveryCoordinator second = f.coordinator(); // the host restarted
+    // The host restarted: a new coordinator on the same data.
+    DeliveryCoordinator second = f.coordinator(new ForwardingStore(f.store.inner().reopen()));
     assertThat(second.queued())
         .extracting(Delivery::payload, Delivery::failedAttempts, Delivery::owner)
         .containsExactly(
@@ -101,14 +103,14 @@ class DeliveryPersistenceTest {
 
   @Test
   void aReloadedItemKeepsCountingTowardsTheDeadletter() {
-    DefaultDeliveryCoordinator first = f.coordinator();
+    DeliveryCoordinator first = f.coordinator();
     first.deliverResult(R1, attempt(R1, 1), "r", null);
     f.sink.refuseAll();
     first.activate(A);
     for (int i = 0; i < 3; i++) {
       first.tick();
     }
-    DefaultDeliveryCoordinator second = f.coordinator();
+    DeliveryCoordinator second = f.coordinator();
     second.activate(A); // the fifth failure
     assertThat(second.queued()).isEmpty();
     assertThat(f.store.deadletterEntries()).hasSize(1);
@@ -132,7 +134,7 @@ class DeliveryPersistenceTest {
     f.store.enqueueDelivery(steer);
     f.store.enqueueDelivery(notification);
 
-    DefaultDeliveryCoordinator c = f.coordinator();
+    DeliveryCoordinator c = f.coordinator();
 
     assertThat(c.queued()).extracting(Delivery::payload).containsExactly("n");
     assertThat(c.queued().get(0).generation()).isZero();
@@ -153,7 +155,7 @@ class DeliveryPersistenceTest {
     f.store.markDelivered(id, Fixture.T0);
     f.store.enqueueDelivery(new Delivery(id, DeliveryKind.RESULT, R1, null, "r", Fixture.T0, 0, 0));
 
-    DefaultDeliveryCoordinator c = f.coordinator();
+    DeliveryCoordinator c = f.coordinator();
     c.activate(A);
 
     assertThat(f.sink.attempts()).isEmpty();
@@ -162,11 +164,15 @@ class DeliveryPersistenceTest {
   }
 
   /** A store that "crashes" the host at the first mark: it records nothing and throws. */
-  private static final class CrashAtMark extends MiniStore {
+  private static final class CrashAtMark extends ForwardingStore {
     private boolean crashed;
 
+    CrashAtMark(InMemoryRunStore inner) {
+      super(inner);
+    }
+
     @Override
-    public synchronized void markDelivered(DeliveryId id, Instant now) {
+    public void markDelivered(DeliveryId id, Instant now) {
       if (!crashed) {
         crashed = true;
         throw new StoreIoException("host crashed before the mark (test)", null);
@@ -177,7 +183,7 @@ class DeliveryPersistenceTest {
 
   @Test
   void aCrashBetweenAcceptanceAndMarkYieldsOneDuplicateAndNoLoss() {
-    CrashAtMark store = new CrashAtMark();
+    CrashAtMark store = new CrashAtMark(InMemoryRunStore.open(f.clock));
     store.put(f.store.load(R1).orElseThrow());
     List<Boolean> pendingWhenAccepted = new ArrayList<>();
     f.sink.onDeliver(
@@ -185,7 +191,7 @@ class DeliveryPersistenceTest {
             pendingWhenAccepted.add(
                 store.pendingDeliveries().stream().anyMatch(p -> p.id().equals(d.id()))));
 
-    DefaultDeliveryCoordinator first = f.coordinator(store);
+    DeliveryCoordinator first = f.coordinator(store);
     first.activate(A);
     assertThat(first.deliverResult(R1, attempt(R1, 1), "r", null))
         .isEqualTo(DeliveryOutcome.DELIVERED);
@@ -197,25 +203,26 @@ class DeliveryPersistenceTest {
     // ...and the mark was never made before the sink accepted.
     assertThat(pendingWhenAccepted).containsExactly(true);
 
-    // The host restarts on the same store: the result is delivered exactly once more.
-    DefaultDeliveryCoordinator second = f.coordinator(store);
+    // The host restarts on the same data: the result is delivered exactly once more.
+    ForwardingStore restarted = new ForwardingStore(store.inner().reopen());
+    DeliveryCoordinator second = f.coordinator(restarted);
     second.activate(A);
     assertThat(f.sink.acceptedPayloads()).containsExactly("r", "r");
 
-    DefaultDeliveryCoordinator third = f.coordinator(store);
+    DeliveryCoordinator third = f.coordinator(new ForwardingStore(restarted.inner().reopen()));
     third.activate(A);
     assertThat(f.sink.acceptedPayloads()).containsExactly("r", "r");
-    assertThat(store.pendingDeliveries()).isEmpty();
+    assertThat(restarted.pendingDeliveries()).isEmpty();
   }
 
   @Test
   void aStoreFailureWhileDeadletteringPropagatesAndLeavesTheItemQueued() {
-    MiniStore failing =
-        new MiniStore() {
+    ForwardingStore failing =
+        new ForwardingStore(InMemoryRunStore.open(f.clock)) {
           private boolean fail = true;
 
           @Override
-          public synchronized boolean appendDeadletter(DeadletterEntry entry) {
+          public boolean appendDeadletter(DeadletterEntry entry) {
             if (fail) {
               fail = false;
               throw new StoreIoException("disk full (test)", null);
@@ -225,7 +232,7 @@ class DeliveryPersistenceTest {
         };
     failing.put(f.store.load(R1).orElseThrow());
     f.config = DeliveryConfig.builder().maxFailures(1).build();
-    DefaultDeliveryCoordinator c = f.coordinator(failing);
+    DeliveryCoordinator c = f.coordinator(failing);
     c.activate(A);
     f.sink.refuseAll();
 
@@ -242,12 +249,12 @@ class DeliveryPersistenceTest {
 
   @Test
   void aStoreFailureWhenPersistingRefusesTheResultAndQueuesNothing() {
-    MiniStore failing =
-        new MiniStore() {
+    ForwardingStore failing =
+        new ForwardingStore(InMemoryRunStore.open(f.clock)) {
           private boolean fail = true;
 
           @Override
-          public synchronized boolean enqueueDelivery(Delivery delivery) {
+          public boolean enqueueDelivery(Delivery delivery) {
             if (fail) {
               fail = false;
               throw new StoreIoException("disk full (test)", null);
@@ -255,7 +262,7 @@ class DeliveryPersistenceTest {
             return super.enqueueDelivery(delivery);
           }
         };
-    DefaultDeliveryCoordinator c = f.coordinator(failing);
+    DeliveryCoordinator c = f.coordinator(failing);
     assertThatThrownBy(() -> c.deliverResult(R1, attempt(R1, 1), "r", A))
         .isInstanceOf(StoreIoException.class);
     assertThat(c.queued()).isEmpty();

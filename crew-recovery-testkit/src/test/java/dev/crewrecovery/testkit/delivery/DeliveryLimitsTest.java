@@ -1,10 +1,10 @@
-package dev.crewrecovery.core.internal.delivery;
+package dev.crewrecovery.testkit.delivery;
 
-import static dev.crewrecovery.core.internal.delivery.Fixture.A;
-import static dev.crewrecovery.core.internal.delivery.Fixture.B;
-import static dev.crewrecovery.core.internal.delivery.Fixture.R1;
-import static dev.crewrecovery.core.internal.delivery.Fixture.R2;
-import static dev.crewrecovery.core.internal.delivery.Fixture.attempt;
+import static dev.crewrecovery.testkit.delivery.Fixture.A;
+import static dev.crewrecovery.testkit.delivery.Fixture.B;
+import static dev.crewrecovery.testkit.delivery.Fixture.R1;
+import static dev.crewrecovery.testkit.delivery.Fixture.R2;
+import static dev.crewrecovery.testkit.delivery.Fixture.attempt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +16,7 @@ import dev.crewrecovery.api.DeliveryQueueFullException;
 import dev.crewrecovery.api.RunEvent;
 import dev.crewrecovery.api.RunStatus;
 import dev.crewrecovery.core.DeliveryConfig;
+import dev.crewrecovery.core.DeliveryCoordinator;
 import dev.crewrecovery.core.DeliveryDropReason;
 import dev.crewrecovery.core.DeliveryOutcome;
 import java.time.Duration;
@@ -34,7 +35,7 @@ class DeliveryLimitsTest {
   class Ttl {
     @Test
     void anExpiredNotificationOrSteerIsDroppedCountedAndEventedStrictlyAfterTheTtl() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverNotification(R1, 1, RunStatus.COMPLETED, "n", null);
       c.deliverSteer(R2, "s", null, DeliveryId.of("steer-1"));
 
@@ -59,7 +60,7 @@ class DeliveryLimitsTest {
 
     @Test
     void anExpiredResultBecomesADeliveryFailedEntry() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverResult(R1, attempt(R1, 1), "r", null);
       f.clock.advance(JUST_OVER);
 
@@ -84,7 +85,7 @@ class DeliveryLimitsTest {
 
     @Test
     void expiryIsAlsoJudgedAtTheHeadOfAFlush() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverNotification(R1, 1, RunStatus.COMPLETED, "old-n", null);
       c.deliverResult(R1, attempt(R1, 1), "old-r", null);
       f.clock.advance(Duration.ofHours(1));
@@ -100,7 +101,7 @@ class DeliveryLimitsTest {
 
     @Test
     void itemsParkedForAnotherSessionExpireOnATick() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.activate(A);
       c.deliverSteer(R1, "for-b", B, null);
       f.clock.advance(JUST_OVER);
@@ -111,7 +112,7 @@ class DeliveryLimitsTest {
 
     @Test
     void whileExpiryIsDeferredNothingExpires() {
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverNotification(R1, 1, RunStatus.COMPLETED, "n1", null);
       c.deliverResult(R1, attempt(R1, 1), "r1", null);
       c.deferExpiry(true);
@@ -134,7 +135,7 @@ class DeliveryLimitsTest {
     @Test
     void aShorterConfiguredTtlApplies() {
       f.config = DeliveryConfig.builder().ttl(Duration.ofMinutes(5)).build();
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       c.deliverNotification(R1, 1, RunStatus.COMPLETED, "n", null);
       f.clock.advance(Duration.ofMinutes(5).plusNanos(1));
       c.tick();
@@ -144,14 +145,14 @@ class DeliveryLimitsTest {
 
   @Nested
   class Bound {
-    private DefaultDeliveryCoordinator unpersisted(int bound) {
+    private DeliveryCoordinator unpersisted(int bound) {
       f.config = DeliveryConfig.builder().bound(bound).persistResults(false).build();
       return f.coordinator();
     }
 
     @Test
     void onOverflowTheOldestNotificationOrSteerIsDroppedAndCounted() {
-      DefaultDeliveryCoordinator c = unpersisted(3);
+      DeliveryCoordinator c = unpersisted(3);
       c.deliverNotification(R1, 1, RunStatus.COMPLETED, "n1", null);
       c.deliverSteer(R1, "s2", null, null);
       c.deliverNotification(R1, 2, RunStatus.COMPLETED, "n3", null);
@@ -168,7 +169,7 @@ class DeliveryLimitsTest {
 
     @Test
     void resultsAreSkippedWhenChoosingTheOldestToDrop() {
-      DefaultDeliveryCoordinator c = unpersisted(3);
+      DeliveryCoordinator c = unpersisted(3);
       c.deliverResult(R1, attempt(R1, 1), "r1", null);
       c.deliverSteer(R1, "s", null, null);
       c.deliverResult(R1, attempt(R1, 2), "r2", null);
@@ -180,7 +181,7 @@ class DeliveryLimitsTest {
 
     @Test
     void whenOnlyResultsRemainANewNotificationOrSteerIsItselfDroppedAndAResultIsRefused() {
-      DefaultDeliveryCoordinator c = unpersisted(2);
+      DeliveryCoordinator c = unpersisted(2);
       c.deliverResult(R1, attempt(R1, 1), "r1", null);
       c.deliverResult(R1, attempt(R1, 2), "r2", null);
 
@@ -203,7 +204,7 @@ class DeliveryLimitsTest {
     @Test
     void persistedResultsDoNotCountAgainstTheBoundAndNeverRaiseQueueFull() {
       f.config = DeliveryConfig.builder().bound(2).build(); // results persisted by default
-      DefaultDeliveryCoordinator c = f.coordinator();
+      DeliveryCoordinator c = f.coordinator();
       for (int i = 1; i <= 5; i++) {
         assertThat(c.deliverResult(R1, attempt(R1, i), "r" + i, null))
             .isEqualTo(DeliveryOutcome.QUEUED);
@@ -225,7 +226,7 @@ class DeliveryLimitsTest {
 
   @Test
   void expiredAndDeadletteredResultsNameTheRunsEpoch() {
-    DefaultDeliveryCoordinator c = f.coordinator();
+    DeliveryCoordinator c = f.coordinator();
     c.deliverResult(R1, attempt(R1, 1), "r", null);
     dev.crewrecovery.api.RunSnapshot run = f.store.load(R1).orElseThrow();
     f.store.put(run.withManifest(run.manifest().toBuilder().epoch(4).build()));
