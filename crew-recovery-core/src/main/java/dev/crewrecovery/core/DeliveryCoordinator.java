@@ -98,10 +98,14 @@ import org.jspecify.annotations.Nullable;
  * <em>flushing</em> flag keeps FIFO order): the thread whose call started the flush, which also
  * delivers the items queued while it runs. A call that finds a flush running returns at once and
  * leaves its work to that flush; a sink may therefore call {@code deliver*} itself. The store's
- * delivery and deadletter methods (and {@link RunStore#load}) are called while the lock is held;
- * events ({@link RunStore#appendEvents}) and listener calls are made after it is released. A {@link
- * dev.crewrecovery.api.CrewRecoveryException} from the store propagates to the caller, except from
- * the mark after a successful delivery and from event appends, which are logged.
+ * delivery and deadletter methods, and the {@link RunStore#load} that reads a deadlettered item's
+ * epoch, are called while the lock is held (so a store must never call back into the coordinator);
+ * the owner lookup of {@code deliver*} reads the run before taking it; events ({@link
+ * RunStore#appendEvents}) and listener calls are made after it is released. A {@link
+ * dev.crewrecovery.api.CrewRecoveryException} from the store propagates to the caller (a new item
+ * is then not queued, a queued one stays queued), except from the mark after a successful delivery,
+ * from the epoch read and from event appends, which are logged. An {@link Error} thrown by the sink
+ * propagates too; the item stays queued and the attempt is not counted.
  */
 public interface DeliveryCoordinator {
 

@@ -149,6 +149,25 @@ class DeliveryConcurrencyTest {
   }
 
   @Test
+  void aTickOrAnActivateDuringAFlushLeavesTheWorkToThatFlush() throws Exception {
+    DeliveryCoordinator c = f.coordinator();
+    c.deliverResult(R1, attempt(R1, 1), "1", null);
+    c.deliverResult(R1, attempt(R1, 2), "2", null);
+    blockOn("1");
+    Future<?> flush = pool.submit(() -> c.activate(A));
+    await(entered);
+
+    get(pool.submit(c::tick));
+    get(pool.submit(() -> c.activate(A)));
+    // Neither started a second flush: the sink was entered once, for the item in flight.
+    assertThat(f.sink.threads()).hasSize(1);
+
+    release.countDown();
+    get(flush);
+    assertThat(f.sink.attempts()).extracting(Delivery::payload).containsExactly("1", "2");
+  }
+
+  @Test
   void anActivateDuringARefusedAttemptMakesTheRunningFlushRetry() throws Exception {
     DeliveryCoordinator c = f.coordinator();
     c.activate(A);
