@@ -724,6 +724,30 @@ class DeliveryCoordinatorTest {
   }
 
   @Test
+  void asTheLedgersDeliverySourceItTurnsResultsAndTerminalTransitionsIntoItems() {
+    DeliveryCoordinator c = f.coordinator();
+    dev.crewrecovery.core.internal.delivery.DeliverySource source =
+        (dev.crewrecovery.core.internal.delivery.DeliverySource) c;
+    source.resultRecorded(
+        attempt(R1, 1),
+        new dev.crewrecovery.api.TaskResult("out/result.json", Fixture.T0),
+        new Owner(B, 2),
+        1);
+    source.runTerminated(R1, RunStatus.COMPLETED, new Owner(B, 2), 1, Fixture.T0);
+    source.runTerminated(R2, RunStatus.FAILED, null, 3, Fixture.T0);
+
+    assertThat(c.queued())
+        .extracting(Delivery::id, Delivery::payload, Delivery::owner)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                DeliveryId.forResult(attempt(R1, 1)), "out/result.json", B),
+            org.assertj.core.groups.Tuple.tuple(
+                DeliveryId.forNotification(R1, 1, RunStatus.COMPLETED), "COMPLETED", B),
+            org.assertj.core.groups.Tuple.tuple(
+                DeliveryId.forNotification(R2, 3, RunStatus.FAILED), "FAILED", null));
+  }
+
+  @Test
   void sessionsOfManyItemsKeepPerRunOrderAcrossOwners() {
     DeliveryCoordinator c = f.coordinator();
     Set<SessionId> owners = new HashSet<>(List.of(A, B));

@@ -13,6 +13,7 @@ import dev.crewrecovery.api.RunNotFoundException;
 import dev.crewrecovery.api.RunSnapshot;
 import dev.crewrecovery.api.RunStatus;
 import dev.crewrecovery.api.SessionId;
+import dev.crewrecovery.api.TaskResult;
 import dev.crewrecovery.api.spi.Clock;
 import dev.crewrecovery.api.spi.DeliverySink;
 import dev.crewrecovery.api.spi.RunStore;
@@ -46,11 +47,15 @@ import org.jspecify.annotations.Nullable;
  * sessions' parked items) and, for notifications and steers, in {@link #droppable} (the overflow
  * victim is its first entry not in flight).
  *
+ * <p>As a {@link DeliverySource} it turns what the ledger reports after a commit into a result
+ * (payload: the result's reference) or a notification (payload: the status name), owned by the
+ * session of the run's owner at the commit.
+ *
  * <p>The sink is called with the lock released. The {@link #flushing} flag makes the thread that
  * set it the only one calling the sink until it clears it, which keeps FIFO order without holding
  * the lock across a call that may block or call back.
  */
-public final class DefaultDeliveryCoordinator implements DeliveryCoordinator {
+public final class DefaultDeliveryCoordinator implements DeliveryCoordinator, DeliverySource {
 
   private static final String EVENT_DROPPED = "delivery.dropped";
   private static final String EVENT_FAILED = "delivery.failed";
@@ -230,6 +235,27 @@ public final class DefaultDeliveryCoordinator implements DeliveryCoordinator {
     Objects.requireNonNull(runId, "runId");
     DeliveryId steerId = id != null ? id : DeliveryId.of("s-" + UUID.randomUUID());
     return submit(DeliveryKind.STEER, steerId, runId, payload, owner);
+  }
+
+  /**
+   * Queues or delivers the result of an attempt the ledger recorded; payload: the result's
+   * reference.
+   *
+   * @throws DeliveryQueueFullException as {@link #deliverResult}, when results are not persisted
+   */
+  @Override
+  public void resultRecorded(
+      AttemptId attempt, TaskResult result, @Nullable Owner owner, long epoch) {
+    deliverResult(
+        attempt.runId(), attempt, result.reference(), owner == null ? null : owner.session());
+  }
+
+  /** Queues or delivers the notification of a run's terminal transition; payload: the status. */
+  @Override
+  public void runTerminated(
+      RunId runId, RunStatus status, @Nullable Owner owner, long epoch, Instant at) {
+    deliverNotification(
+        runId, epoch, status, status.name(), owner == null ? null : owner.session());
   }
 
   private DeliveryOutcome submit(

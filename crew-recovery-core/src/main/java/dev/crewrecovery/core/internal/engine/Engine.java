@@ -1,0 +1,262 @@
+package dev.crewrecovery.core.internal.engine;
+
+import dev.crewrecovery.api.Owner;
+import dev.crewrecovery.api.SessionId;
+import dev.crewrecovery.api.spi.Clock;
+import dev.crewrecovery.api.spi.DeliverySink;
+import dev.crewrecovery.api.spi.ProcessProbe;
+import dev.crewrecovery.api.spi.RunStore;
+import dev.crewrecovery.core.RecoveryConfig;
+import dev.crewrecovery.core.RecoveryListener;
+import dev.crewrecovery.core.RetryPolicy;
+import dev.crewrecovery.core.internal.delivery.RecordingDeliverySource;
+import dev.crewrecovery.core.internal.heartbeat.HeartbeatWatcher;
+import dev.crewrecovery.core.internal.heartbeat.ObservationTracker;
+import dev.crewrecovery.core.internal.ledger.Ledger;
+import dev.crewrecovery.core.internal.ledger.TaskRepair;
+import dev.crewrecovery.core.internal.ledger.WorkerExits;
+import dev.crewrecovery.core.internal.session.LeaseKeeper;
+import dev.crewrecovery.core.internal.session.LockedRandom;
+import dev.crewrecovery.core.internal.session.Loop;
+import dev.crewrecovery.core.internal.session.SafeListener;
+import dev.crewrecovery.core.internal.session.Services;
+import dev.crewrecovery.core.internal.session.Session;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One session's engine: its parts, its scheduler thread and its life cycle. {@code start()}
+ * acquires the lease with a new incarnation, then starts the lease renewal and the heartbeat
+ * watcher on one daemon scheduler thread (self-rescheduling loops, so ticks never overlap); worker
+ * exits are handled on the same thread. {@code close()} stops the loops, waits for the tick in
+ * flight, ends the exit watches and releases the lease. Both are idempotent and thread-safe.
+ *
+ * <p>In <em>manual</em> mode (the testkit's) nothing is scheduled: a test calls {@link
+ * HeartbeatWatcher#tick()} and {@link LeaseKeeper#tick()} itself, and exits are handled on the
+ * thread that completes them.
+ */
+public final class Engine {
+  private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
+
+  private enum Life {
+    NEW,
+    STARTED,
+    CLOSED
+  }
+
+  private final Services services;
+  private final Session session;
+  private final ObservationTracker tracker = new ObservationTracker();
+  private final TaskRepair repair;
+  private final WorkerExits exits;
+  private final Ledger ledger;
+  private final HeartbeatWatcher watcher;
+  private final LeaseKeeper leaseKeeper;
+  private final RecordingDeliverySource deliveries;
+  private final @Nullable DeliverySink sink;
+  private final boolean manual;
+  private final @Nullable AutoCloseable ownedProbe;
+  private final List<Loop> loops = new ArrayList<>();
+
+  private Life life = Life.NEW;
+  private @Nullable ScheduledThreadPoolExecutor scheduler;
+  private volatile @Nullable Thread schedulerThread;
+
+  /**
+   * Assembles an engine.
+   *
+   * @param sessionId the session id
+   * @param store the store
+   * @param clock the clock
+   * @param probe the process probe
+   * @param listener the host's listener
+   * @param config the configuration
+   * @param retryPolicy the retry policy
+   * @param random the jitter source
+   * @param localHost this host's name as process refs carry it
+   * @param sink the delivery sink, for the delivery coordinator (not used yet)
+   * @param manual whether loops are driven by hand
+   * @param ownedProbe the probe the engine created and closes with itself, if any
+   */
+  public Engine(
+      SessionId sessionId,
+      RunStore store,
+      Clock clock,
+      ProcessProbe probe,
+      RecoveryListener listener,
+      RecoveryConfig config,
+      RetryPolicy retryPolicy,
+      RandomGenerator random,
+      String localHost,
+      @Nullable DeliverySink sink,
+      boolean manual,
+      @Nullable AutoCloseable ownedProbe) {
+    SafeListener safe = new SafeListener(listener);
+    this.session = new Session(sessionId, store, clock, config, safe);
+    this.deliveries = new RecordingDeliverySource(config.deliveryQueueBound());
+    this.services =
+        new Services(
+            session,
+            store,
+            clock,
+            probe,
+            safe,
+            config,
+            retryPolicy,
+            new LockedRandom(random),
+            deliveries,
+            localHost);
+    this.repair = new TaskRepair(services, tracker);
+    this.exits = new WorkerExits(probe, repair);
+    this.ledger = new Ledger(services, exits);
+    this.watcher = new HeartbeatWatcher(services, repair, exits, tracker);
+    this.leaseKeeper = new LeaseKeeper(session, store, clock, config);
+    this.sink = sink;
+    this.manual = manual;
+    this.ownedProbe = ownedProbe;
+  }
+
+  /**
+   * Starts the session: lease, then loops. Idempotent while started.
+   *
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public synchronized void start() {
+    if (life == Life.STARTED) {
+      return;
+    }
+    if (life == Life.CLOSED) {
+      throw new IllegalStateException(
+          "session " + session.id() + " is closed; build a new CrewRecovery to start again");
+    }
+    session.start();
+    life = Life.STARTED;
+    if (manual) {
+      exits.executor(Runnable::run);
+      return;
+    }
+    ScheduledThreadPoolExecutor s =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "crew-recovery-" + session.id());
+              t.setDaemon(true);
+              schedulerThread = t;
+              return t;
+            });
+    s.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    s.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+    s.setRemoveOnCancelPolicy(true);
+    scheduler = s;
+    exits.executor(s);
+    RecoveryConfig config = services.config();
+    Loop lease = new Loop("lease renewal", s, leaseKeeper::tick, config.leaseRenewInterval());
+    Loop watch = new Loop("heartbeat watcher", s, watcher::tick, config.watcherInterval());
+    loops.add(lease);
+    loops.add(watch);
+    lease.start(config.leaseRenewInterval());
+    watch.start(config.watcherInterval());
+  }
+
+  /**
+   * Closes the session: stops the loops, waits for the tick in flight (unless called from the
+   * scheduler thread itself), ends the exit watches and releases the lease. Idempotent.
+   */
+  public synchronized void close() {
+    if (life == Life.CLOSED) {
+      return;
+    }
+    life = Life.CLOSED;
+    Optional<Owner> held = session.close();
+    loops.forEach(Loop::stop);
+    ScheduledThreadPoolExecutor s = scheduler;
+    if (s != null) {
+      s.shutdown();
+      if (Thread.currentThread() != schedulerThread) {
+        try {
+          if (!s.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.log(Level.WARNING, "a tick of session {0} did not finish in time", session.id());
+            s.shutdownNow();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          s.shutdownNow();
+        }
+      }
+    }
+    exits.cancelAll();
+    if (ownedProbe != null) {
+      try {
+        ownedProbe.close();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "could not close the default process probe", e);
+      }
+    }
+    if (held.isPresent()) {
+      Owner o = held.get();
+      try {
+        services.store().releaseLease(o.session(), o.incarnation());
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "could not release the lease of " + o, e);
+      }
+    }
+  }
+
+  /** Returns whether {@link #start()} succeeded and {@link #close()} was not called. */
+  public synchronized boolean isStarted() {
+    return life == Life.STARTED;
+  }
+
+  /** Returns the ledger. */
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  /** Returns the session. */
+  public Session session() {
+    return session;
+  }
+
+  /** Returns the heartbeat watcher. */
+  public HeartbeatWatcher watcher() {
+    return watcher;
+  }
+
+  /** Returns the lease keeper. */
+  public LeaseKeeper leaseKeeper() {
+    return leaseKeeper;
+  }
+
+  /** Returns the watch of worker exits. */
+  public WorkerExits exits() {
+    return exits;
+  }
+
+  /** Returns the in-memory record of deliveries, until the delivery coordinator exists. */
+  public RecordingDeliverySource deliveries() {
+    return deliveries;
+  }
+
+  /** Returns the services the parts share. */
+  public Services services() {
+    return services;
+  }
+
+  /** Returns the delivery sink the host gave, if any (for the delivery coordinator). */
+  public Optional<DeliverySink> sink() {
+    return Optional.ofNullable(sink);
+  }
+
+  /** Returns whether loops are driven by hand. */
+  public boolean manual() {
+    return manual;
+  }
+}
