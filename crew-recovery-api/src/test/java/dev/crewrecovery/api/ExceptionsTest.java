@@ -31,6 +31,8 @@ class ExceptionsTest {
           CrewRecoveryException.class,
           AttemptNotStartableException.class,
           CorruptStateException.class,
+          DeadletterNotFoundException.class,
+          DeadletterNotOpenException.class,
           DeliveryQueueFullException.class,
           IllegalTransitionException.class,
           InvalidConfigurationException.class,
@@ -207,6 +209,15 @@ class ExceptionsTest {
     assertThat(lock.getMessage()).contains(RUN.value(), "PT0.2S");
     assertThat(lock.runId()).isEqualTo(RUN);
     assertThat(lock.waited()).isEqualTo(Duration.ofMillis(200));
+
+    DeadletterId entry = DeadletterId.of("dl-1");
+    assertThat(new DeadletterNotFoundException(entry).getMessage()).contains("dl-1", "not exist");
+    assertThat(new DeadletterNotFoundException(entry).id()).isEqualTo(entry);
+    DeadletterNotOpenException notOpen =
+        new DeadletterNotOpenException(entry, "SUPERSEDED", "redrive");
+    assertThat(notOpen.getMessage()).contains("dl-1", "SUPERSEDED", "redrive", "only for OPEN");
+    assertThat(notOpen.id()).isEqualTo(entry);
+    assertThat(notOpen.state()).isEqualTo("SUPERSEDED");
 
     assertThat(new RunExistsException(RUN).getMessage()).contains(RUN.value(), "exists");
     assertThat(new RunExistsException(RUN).runId()).isEqualTo(RUN);

@@ -1,9 +1,12 @@
 /**
- * The sources of deliveries (DESIGN section 11): the ledger reports every recorded result and every
- * terminal transition of a run here after its commit. The delivery coordinator will implement
- * {@link dev.crewrecovery.core.internal.delivery.DeliverySource}; until then {@link
- * dev.crewrecovery.core.internal.delivery.RecordingDeliverySource} keeps the items in memory. Not
- * exported.
+ * Deliveries (DESIGN section 11): the sources the ledger reports every recorded result and every
+ * terminal transition of a run to after its commit ({@link
+ * dev.crewrecovery.core.internal.delivery.DeliverySource}), and the delivery coordinator's
+ * implementation, which is such a source: one FIFO queue indexed by owner, a flushing flag that
+ * keeps the sink single-threaded and outside the lock, persistence of results through the store,
+ * and the TTL, bound and failure rules. {@link
+ * dev.crewrecovery.core.internal.delivery.RecordingDeliverySource} keeps items in memory where no
+ * coordinator is wired. Not exported.
  */
 @NullMarked
 package dev.crewrecovery.core.internal.delivery;
