@@ -166,4 +166,37 @@ class FileRunStoreFilesystemTest {
     }
     assertThat(Files.exists(root.resolve("active/not an id"), LinkOption.NOFOLLOW_LINKS)).isTrue();
   }
+
+  @Test
+  void idsAtTheEdgeOfTheRuleStayInsideTheStoreRoot() throws Exception {
+    // A sibling of the root that an escaping path would land in, and the root itself.
+    Path sibling = Files.createDirectories(tmp.resolve("sibling"));
+    Path root = tmp.resolve("store");
+    List<String> ids =
+        List.of("x".repeat(128), "a.", "a_-.b", "A9", "0", "a.b.c", "Z-_.z", "a-".repeat(64));
+    try (FileRunStore store = Runs.open(root)) {
+      for (String id : ids) {
+        store.create(Runs.queued(id, "t"), List.of(event("run.created")));
+        store.update(RunId.of(id), (s, hb) -> Runs.increment(s));
+        store.acquireLease(SessionId.of(id), Runs.T0);
+        store.enqueueDelivery(
+            new Delivery(
+                DeliveryId.of(id), DeliveryKind.RESULT, RunId.of(id), null, "p", Runs.T0, 0, 0));
+        assertThat(store.load(RunId.of(id))).isPresent();
+      }
+      // attempt ids are values, never paths: one that names a hostile run is refused at parse
+      assertThatThrownBy(() -> dev.crewrecovery.api.AttemptId.parse("../x:t:1"))
+          .isInstanceOf(InvalidIdException.class);
+    }
+    List<Path> outside = new ArrayList<>();
+    try (Stream<Path> all = Files.walk(tmp)) {
+      all.filter(p -> !p.startsWith(root) && !p.equals(tmp) && !p.equals(sibling))
+          .forEach(outside::add);
+    }
+    assertThat(outside).as("files created outside the store root").isEmpty();
+    try (Stream<Path> runs = Files.list(root.resolve("runs"))) {
+      assertThat(runs.map(r -> r.getFileName().toString()))
+          .containsExactlyInAnyOrderElementsOf(ids);
+    }
+  }
 }

@@ -54,12 +54,9 @@ final class Layout {
   }
 
   private static Path child(Path dir, String name) {
-    // The id types already guarantee this; a second check costs nothing.
-    if (name.isEmpty()
-        || name.contains("/")
-        || name.contains("\\")
-        || name.contains("..")
-        || name.charAt(0) == '.') {
+    // The id types already guarantee this; a second check costs nothing. A name may contain ".."
+    // inside ("a." + ".json" is "a..json", one plain component); "." and ".." start with a dot.
+    if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.charAt(0) == '.') {
       throw new IllegalArgumentException("not a plain file name: " + name);
     }
     Path p = dir.resolve(name);
