@@ -1,0 +1,34 @@
+package dev.crewrecovery.core;
+
+/**
+ * What the recovery loop does for a run whose verdict calls for attention (DESIGN section 8). A
+ * {@link RecoveryPolicy} chooses one per verdict.
+ */
+public enum RecoveryAction {
+  /**
+   * Adopt the run and requeue its resumable tasks as new attempts (crash-loop budget permitting).
+   * Not applied automatically by this version: a pass reports it and writes nothing.
+   */
+  RESUME,
+  /** Requeue every FAILED or CANCELLED task and reopen the run (an operator action). */
+  RETRY,
+  /**
+   * The repair of DESIGN section 7: unfinished attempts fail with {@code WORKER_LOST}, results win,
+   * QUEUED tasks are cancelled and the run becomes FAILED.
+   */
+  FAIL,
+  /**
+   * FAIL, then terminate the runner and the workers that still live (opt-in). Not applied
+   * automatically by this version: a pass reports it and writes nothing.
+   */
+  KILL_STALE,
+  /** Report the run for a human; never changes the snapshot. */
+  DIAGNOSE,
+  /** Write nothing. */
+  NO_OP,
+  /**
+   * Finalize a run whose tasks all finished ({@code RESULT_EXISTS}): tasks with a result of their
+   * current attempt complete and the run takes the status its tasks derive.
+   */
+  FINALIZE
+}

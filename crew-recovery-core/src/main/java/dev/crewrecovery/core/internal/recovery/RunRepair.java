@@ -1,0 +1,281 @@
+package dev.crewrecovery.core.internal.recovery;
+
+import dev.crewrecovery.api.Attempt;
+import dev.crewrecovery.api.Failure;
+import dev.crewrecovery.api.Manifest;
+import dev.crewrecovery.api.NewEvent;
+import dev.crewrecovery.api.Owner;
+import dev.crewrecovery.api.ProcessRef;
+import dev.crewrecovery.api.RunSnapshot;
+import dev.crewrecovery.api.RunStatus;
+import dev.crewrecovery.api.TaskId;
+import dev.crewrecovery.api.TaskState;
+import dev.crewrecovery.api.TaskStatus;
+import dev.crewrecovery.api.TransitionReason;
+import dev.crewrecovery.api.VerdictKind;
+import dev.crewrecovery.core.RecoveryAction;
+import dev.crewrecovery.core.internal.decide.Decider;
+import dev.crewrecovery.core.internal.decide.TaskEvidence;
+import dev.crewrecovery.core.internal.decide.Verdict;
+import dev.crewrecovery.core.internal.ledger.Events;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one repair path of DESIGN section 7, as pure functions from a fresh snapshot and the fresh
+ * verdict to the snapshot to commit and its one event. Called inside {@code RunStore.update}; every
+ * status change goes through the transition tables ({@code checkMoveTo}), intermediate steps
+ * included. Nothing here signals a process or calls a listener.
+ */
+public final class RunRepair {
+
+  /** The event of a repair, finalization or task-level repair. */
+  public static final String RUN_RECONCILED = "run.reconciled";
+
+  /** The event of an adoption. */
+  public static final String RUN_ADOPTED = "run.adopted";
+
+  /** The event of a verdict that differs from the last one recorded for its run. */
+  public static final String RUN_VERDICT = "run.verdict";
+
+  /** After the commit: orphan workers terminated, or UNKNOWN ones reported. */
+  public static final String RUN_WORKERS_TERMINATED = Events.RUN_WORKERS_TERMINATED;
+
+  /** The {@code by} of every write the recovery loop makes. */
+  public static final String BY_RECOVERY = "recovery";
+
+  /**
+   * A repair's result.
+   *
+   * @param next the snapshot to commit (same version as the fresh one)
+   * @param event its one event
+   */
+  public record Result(RunSnapshot next, NewEvent event) {}
+
+  private RunRepair() {}
+
+  /**
+   * Repairs a run (FAIL) or finalizes it (FINALIZE), DESIGN section 7: RUNNING/WAITING tasks with a
+   * result of their current attempt complete, those without fail with {@code WORKER_LOST}, QUEUED
+   * tasks are cancelled, terminal tasks are untouched; the run becomes FAILED (FAIL) or the derived
+   * status (FINALIZE, passing through RUNNING where the table requires it).
+   *
+   * @param fresh the fresh snapshot, not terminal
+   * @param verdict the fresh verdict
+   * @param action FAIL or FINALIZE
+   * @param now the instant of the repair
+   * @param owner the owner to set (null for none)
+   * @param epoch the epoch to set
+   * @param orphans the workers that will be terminated after the commit, listed in the event
+   * @return the change
+   * @throws dev.crewrecovery.api.IllegalTransitionException if a table refuses a move
+   */
+  public static Result repair(
+      RunSnapshot fresh,
+      Verdict verdict,
+      RecoveryAction action,
+      Instant now,
+      @Nullable Owner owner,
+      long epoch,
+      Map<TaskId, ProcessRef> orphans) {
+    if (action != RecoveryAction.FAIL && action != RecoveryAction.FINALIZE) {
+      throw new IllegalArgumentException("repair applies FAIL or FINALIZE, not " + action);
+    }
+    RunStatus from = fresh.status();
+    if (from.isTerminal()) {
+      throw new IllegalArgumentException("run " + fresh.runId() + " is terminal; never repaired");
+    }
+    List<TaskState> tasks = new ArrayList<>(fresh.tasks().size());
+    StringJoiner failed = new StringJoiner(",");
+    StringJoiner completed = new StringJoiner(",");
+    StringJoiner cancelled = new StringJoiner(",");
+    for (TaskState task : fresh.tasks()) {
+      TaskStatus s = task.status();
+      if (s.isTerminal()) {
+        tasks.add(task);
+      } else if (s == TaskStatus.QUEUED) {
+        s.checkMoveTo(from, task.id(), TaskStatus.CANCELLED, TransitionReason.ORDINARY);
+        tasks.add(task.toBuilder().status(TaskStatus.CANCELLED).notBefore(null).build());
+        cancelled.add(task.id().toString());
+      } else if (task.hasCurrentResult()) {
+        s.checkMoveTo(from, task.id(), TaskStatus.COMPLETED, TransitionReason.ORDINARY);
+        tasks.add(closed(task, TaskStatus.COMPLETED, null, now));
+        completed.add(task.id().toString());
+      } else {
+        s.checkMoveTo(from, task.id(), TaskStatus.FAILED, TransitionReason.ORDINARY);
+        tasks.add(
+            closed(task, TaskStatus.FAILED, workerLost(task, verdict, verdict.kind(), now), now));
+        failed.add(task.id().toString());
+      }
+    }
+    RunStatus target =
+        action == RecoveryAction.FAIL ? RunStatus.FAILED : Decider.derivedRunStatus(fresh.tasks());
+    boolean via = false;
+    if (!from.canMoveTo(target, TransitionReason.ORDINARY)) {
+      from.checkMoveTo(fresh.runId(), RunStatus.RUNNING, TransitionReason.ORDINARY);
+      RunStatus.RUNNING.checkMoveTo(fresh.runId(), target, TransitionReason.ORDINARY);
+      via = true;
+    }
+    Manifest m =
+        fresh.manifest().toBuilder()
+            .status(target)
+            .approval(null)
+            .owner(owner)
+            .epoch(epoch)
+            .updatedAt(now)
+            .summary(summary(verdict, action))
+            .build();
+    NewEvent event =
+        base(verdict, action, fresh.manifest(), owner, epoch)
+            .put("from", from)
+            .put("via", via ? RunStatus.RUNNING : null)
+            .put("status", target)
+            .put("failedTasks", empty(failed))
+            .put("completedTasks", empty(completed))
+            .put("cancelledTasks", empty(cancelled))
+            .put("orphans", orphans.isEmpty() ? null : describe(orphans))
+            .put(
+                "unknownWorkers",
+                verdict.unknownWorkers().isEmpty() ? null : describe(verdict.unknownWorkers()))
+            .event(RUN_RECONCILED, now);
+    return new Result(new RunSnapshot(fresh.version(), m, tasks), event);
+  }
+
+  /**
+   * Task-level repair of a run this session does not own (DESIGN section 7): the current attempt of
+   * each RUNNING task in {@link Verdict#tasksToRepair()} fails with {@code WORKER_LOST}, no retry
+   * is queued and no deadletter entry written; WAITING tasks keep their marker; the run's status is
+   * unchanged.
+   *
+   * @param fresh the fresh snapshot
+   * @param verdict the fresh verdict
+   * @param now the instant
+   * @param owner the owner to set (null for none)
+   * @param epoch the epoch to set
+   * @return the change, or null when no RUNNING task is to be repaired
+   */
+  public static @Nullable Result repairTasks(
+      RunSnapshot fresh, Verdict verdict, Instant now, @Nullable Owner owner, long epoch) {
+    RunSnapshot out = fresh;
+    StringJoiner failed = new StringJoiner(",");
+    for (TaskId id : verdict.tasksToRepair()) {
+      TaskState task = fresh.task(id).orElse(null);
+      if (task == null || task.status() != TaskStatus.RUNNING || task.hasCurrentResult()) {
+        continue;
+      }
+      task.status().checkMoveTo(fresh.status(), id, TaskStatus.FAILED, TransitionReason.ORDINARY);
+      out =
+          out.withTask(
+              closed(
+                  task,
+                  TaskStatus.FAILED,
+                  workerLost(task, verdict, VerdictKind.PROCESS_DEAD, now),
+                  now));
+      failed.add(id.toString());
+    }
+    if (failed.length() == 0) {
+      return null;
+    }
+    Manifest m = out.manifest().toBuilder().owner(owner).epoch(epoch).updatedAt(now).build();
+    NewEvent event =
+        base(verdict, RecoveryAction.FAIL, fresh.manifest(), owner, epoch)
+            .put("scope", "tasks")
+            .put("status", fresh.status())
+            .put("failedTasks", failed.toString())
+            .event(RUN_RECONCILED, now);
+    return new Result(out.withManifest(m), event);
+  }
+
+  /**
+   * Adopts a run (DESIGN section 7, ownership): epoch + 1, owner := the adopter, one {@code
+   * run.adopted} event, nothing else changed ({@code updatedAt} included).
+   *
+   * @param fresh the fresh snapshot
+   * @param verdict the fresh verdict
+   * @param adopter the adopting incarnation
+   * @param now the instant
+   * @return the change
+   */
+  public static Result adopt(RunSnapshot fresh, Verdict verdict, Owner adopter, Instant now) {
+    Manifest before = fresh.manifest();
+    long epoch = before.epoch() + 1;
+    Manifest m = before.toBuilder().owner(adopter).epoch(epoch).build();
+    NewEvent event =
+        Events.data()
+            .put("previousOwner", before.owner())
+            .put("owner", adopter)
+            .put("epoch", epoch)
+            .put("verdict", verdict.kind())
+            .put("by", BY_RECOVERY)
+            .event(RUN_ADOPTED, now);
+    return new Result(fresh.withManifest(m), event);
+  }
+
+  private static Events.Data base(
+      Verdict verdict, RecoveryAction action, Manifest before, @Nullable Owner owner, long epoch) {
+    return Events.data()
+        .put("verdict", verdict.kind())
+        .put("rule", verdict.rule())
+        .put("why", verdict.why())
+        .put("action", action)
+        .put("by", BY_RECOVERY)
+        .put("previousOwner", before.owner())
+        .put("owner", owner == null ? "none" : owner.toString())
+        .put("epoch", epoch);
+  }
+
+  private static @Nullable String empty(StringJoiner j) {
+    return j.length() == 0 ? null : j.toString();
+  }
+
+  static String describe(Map<TaskId, ProcessRef> workers) {
+    StringJoiner j = new StringJoiner(",");
+    workers.forEach((t, r) -> j.add(t + "=" + r.pid() + "@" + r.host()));
+    return j.toString();
+  }
+
+  private static String summary(Verdict verdict, RecoveryAction action) {
+    return (action == RecoveryAction.FINALIZE ? "finalized: " : "reconciled: ")
+        + verdict.kind()
+        + " ("
+        + verdict.why()
+        + ")";
+  }
+
+  private static Failure workerLost(
+      TaskState task, Verdict verdict, VerdictKind kind, Instant now) {
+    TaskEvidence evidence = verdict.task(task.id()).orElse(null);
+    Duration age = evidence == null ? null : evidence.lifeAge();
+    String worker =
+        evidence == null || evidence.worker() == null
+            ? "no worker recorded"
+            : "worker " + evidence.worker().describe();
+    return new Failure(
+        Failure.WORKER_LOST,
+        "repaired by recovery on verdict " + verdict.kind() + "; " + worker,
+        null,
+        kind,
+        age,
+        null,
+        now);
+  }
+
+  private static TaskState closed(
+      TaskState task, TaskStatus to, @Nullable Failure failure, Instant now) {
+    TaskState.Builder b = task.toBuilder().status(to).waitMarker(null).notBefore(null);
+    Attempt current = task.currentAttempt().orElse(null);
+    if (current != null) {
+      Attempt ended = failure == null ? current : current.withFailure(failure);
+      if (ended.endedAt() == null) {
+        ended = ended.withEndedAt(now);
+      }
+      b.replaceLastAttempt(ended);
+    }
+    return b.build();
+  }
+}
