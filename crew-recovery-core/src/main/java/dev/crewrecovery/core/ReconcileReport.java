@@ -18,8 +18,13 @@ public record ReconcileReport(Instant at, List<RunReport> runs) {
 
   /** What came of one run. */
   public enum Outcome {
-    /** The run was repaired (FAIL, or task-level repair of dead workers) and committed. */
+    /**
+     * The run was repaired (FAIL, or task-level repair of dead workers) and committed; a FAIL that
+     * replaced a RESUME the crash-loop budget refused says {@code CRASH_LOOP} in its detail.
+     */
     REPAIRED,
+    /** The run was resumed (RESUME): adopted, its unfinished tasks requeued. */
+    RESUMED,
     /** The run was finalized ({@code RESULT_EXISTS}) and committed. */
     FINALIZED,
     /** The run, owned by an older incarnation of this session, was adopted. */

@@ -6,8 +6,9 @@ package dev.crewrecovery.core;
  */
 public enum RecoveryAction {
   /**
-   * Adopt the run and requeue its resumable tasks as new attempts (crash-loop budget permitting).
-   * Not applied automatically by this version: a pass reports it and writes nothing.
+   * Adopt the run (epoch + 1), clear its runner, complete the tasks that have a result and requeue
+   * the other unfinished ones for new attempts (crash-loop budget permitting; otherwise FAIL with
+   * {@code CRASH_LOOP}).
    */
   RESUME,
   /** Requeue every FAILED or CANCELLED task and reopen the run (an operator action). */

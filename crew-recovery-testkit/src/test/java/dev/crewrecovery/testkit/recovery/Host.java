@@ -23,6 +23,7 @@ import dev.crewrecovery.core.ReconcileReport;
 import dev.crewrecovery.core.RecoveryAction;
 import dev.crewrecovery.core.RecoveryConfig;
 import dev.crewrecovery.core.RecoveryListener;
+import dev.crewrecovery.core.RecoveryPolicy;
 import dev.crewrecovery.core.internal.engine.Engine;
 import dev.crewrecovery.core.internal.engine.EngineAccess;
 import dev.crewrecovery.testkit.FakeClock;
@@ -50,6 +51,15 @@ final class Host implements AutoCloseable {
   final CrewRecovery crew;
 
   Host(FakeClock clock, RunStore store, FakeProcessProbe probe, SessionId session) {
+    this(clock, store, probe, session, RecoveryPolicy.defaults());
+  }
+
+  Host(
+      FakeClock clock,
+      RunStore store,
+      FakeProcessProbe probe,
+      SessionId session,
+      RecoveryPolicy policy) {
     this.clock = clock;
     this.store = store;
     this.probe = probe;
@@ -63,6 +73,7 @@ final class Host implements AutoCloseable {
                     .sessionId(session)
                     .hostName(HOST)
                     .random(new SplittableRandom(7))
+                    .recoveryPolicy(policy)
                     .config(RecoveryConfig.defaults()))
             .build();
   }

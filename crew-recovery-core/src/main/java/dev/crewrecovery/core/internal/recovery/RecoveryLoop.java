@@ -3,6 +3,8 @@ package dev.crewrecovery.core.internal.recovery;
 import dev.crewrecovery.api.Attempt;
 import dev.crewrecovery.api.AttemptId;
 import dev.crewrecovery.api.CrewRecoveryException;
+import dev.crewrecovery.api.DeadletterEntry;
+import dev.crewrecovery.api.DeadletterReason;
 import dev.crewrecovery.api.HeartbeatReading;
 import dev.crewrecovery.api.Lease;
 import dev.crewrecovery.api.LeaseLostException;
@@ -375,6 +377,17 @@ public final class RecoveryLoop implements Recovery {
     return a;
   }
 
+  /** Whether a FAIL replaces the RESUME the policy would choose but for the crash-loop budget. */
+  private boolean crashLoop(Verdict verdict, Manifest m, Instant now) {
+    if (resumeBudgetAllows(m, now)) {
+      return false;
+    }
+    boolean aliveOrUnknown =
+        !verdict.aliveWorkers().isEmpty() || !verdict.unknownWorkers().isEmpty();
+    return policy.action(new RecoveryPolicy.Situation(verdict.kind(), aliveOrUnknown, true))
+        == RecoveryAction.RESUME;
+  }
+
   private boolean resumeBudgetAllows(Manifest m, Instant now) {
     int inside = 0;
     for (ResumeRecord r : m.resumeHistory()) {
@@ -397,9 +410,8 @@ public final class RecoveryLoop implements Recovery {
       TimeState time) {
     RunId runId = listed.runId();
     if (verdict.rule() == Rule.RUNNER_DEAD) {
-      if (action == RecoveryAction.FAIL) {
-        return write(
-            listed, Standing.OWNED, verdict, RecoveryAction.FAIL, me, probes, observations, time);
+      if (action == RecoveryAction.FAIL || action == RecoveryAction.RESUME) {
+        return write(listed, Standing.OWNED, verdict, action, me, probes, observations, time);
       }
       return reported(runId, verdict, action);
     }
@@ -437,7 +449,9 @@ public final class RecoveryLoop implements Recovery {
     RunId runId = listed.runId();
     switch (verdict.repair()) {
       case REPAIR, FINALIZE -> {
-        if (action == RecoveryAction.FAIL || action == RecoveryAction.FINALIZE) {
+        if (action == RecoveryAction.FAIL
+            || action == RecoveryAction.FINALIZE
+            || action == RecoveryAction.RESUME) {
           return write(listed, standing, verdict, action, me, probes, observations, time);
         }
         if (action == RecoveryAction.NO_OP) {
@@ -475,7 +489,7 @@ public final class RecoveryLoop implements Recovery {
     String note =
         switch (action) {
           case DIAGNOSE -> "DIAGNOSE proposed; nothing written";
-          case RESUME, KILL_STALE, RETRY ->
+          case KILL_STALE, RETRY ->
               action + " is not applied automatically by this version; nothing written";
           default -> action + "; nothing written";
         };
@@ -492,6 +506,8 @@ public final class RecoveryLoop implements Recovery {
     @Nullable Owner previousOwner;
     Map<TaskId, ProcessRef> orphans = Map.of();
     Map<TaskId, ProcessRef> unknown = Map.of();
+    boolean crashLoop;
+    List<DeadletterEntry> deadletters = new ArrayList<>();
   }
 
   /**
@@ -520,6 +536,8 @@ public final class RecoveryLoop implements Recovery {
                   runId,
                   (current, slots) -> {
                     d.changed = null;
+                    d.crashLoop = false;
+                    d.deadletters = new ArrayList<>();
                     planned.set(null);
                     Manifest fm = current.manifest();
                     if (fm.status().isTerminal()) {
@@ -577,7 +595,7 @@ public final class RecoveryLoop implements Recovery {
                       return Update.unchanged();
                     }
                     planned.set(result);
-                    return Update.commit(result.next(), List.of(result.event()));
+                    return Update.commit(result.next(), List.of(result.event()), d.deadletters);
                   });
     } catch (RunNotFoundException e) {
       return new RunReport(runId, verdict.kind(), action, Outcome.CHANGED, "the run vanished");
@@ -610,10 +628,32 @@ public final class RecoveryLoop implements Recovery {
     if (fresh.repair() == Repair.TASK_REPAIR) {
       return RunRepair.repairTasks(current, fresh, now, owner, epoch);
     }
+    if (action == RecoveryAction.RESUME) {
+      return RunRepair.resume(current, fresh, me, now);
+    }
     Map<TaskId, ProcessRef> orphans = action == RecoveryAction.FAIL ? fresh.orphans() : Map.of();
     d.orphans = orphans;
     d.unknown = action == RecoveryAction.FAIL ? fresh.unknownWorkers() : Map.of();
-    return RunRepair.repair(current, fresh, action, now, owner, epoch, orphans);
+    RunRepair.Result repaired =
+        RunRepair.repair(current, fresh, action, now, owner, epoch, orphans);
+    if (action == RecoveryAction.FAIL && crashLoop(fresh, fm, now)) {
+      // The policy would resume but the budget is spent: FAIL, marked, with one run-level entry.
+      d.crashLoop = true;
+      d.deadletters.add(
+          DeadletterEntry.forRun(
+              current.runId(),
+              epoch,
+              DeadletterReason.CRASH_LOOP,
+              "resumed "
+                  + config.crashLoopMaxResumes()
+                  + " times within "
+                  + config.crashLoopWindow()
+                  + "; "
+                  + fresh.kind(),
+              now));
+      return RunRepair.crashLoop(repaired);
+    }
+    return repaired;
   }
 
   private RunReport afterCommit(
@@ -656,9 +696,28 @@ public final class RecoveryLoop implements Recovery {
           "adopted from " + previous + " at epoch " + m.epoch());
     }
     terminateOrphans(runId, d.orphans, d.unknown);
+    for (DeadletterEntry e : d.deadletters) {
+      services.listener().onDeadletter(e);
+    }
     services.listener().onRunReconciled(runId, verdict.kind(), action, m.status());
     Verdict fresh = d.fresh;
     String why = fresh == null ? verdict.why() : fresh.why();
+    if (action == RecoveryAction.RESUME) {
+      return new RunReport(
+          runId,
+          verdict.kind(),
+          action,
+          Outcome.RESUMED,
+          "resumed at epoch " + m.epoch() + ", run " + m.status() + "; " + why);
+    }
+    if (d.crashLoop) {
+      return new RunReport(
+          runId,
+          verdict.kind(),
+          action,
+          Outcome.REPAIRED,
+          "CRASH_LOOP: the resume budget is spent; run " + m.status() + "; " + why);
+    }
     if (verdict.repair() == Repair.TASK_REPAIR) {
       return new RunReport(
           runId, verdict.kind(), action, Outcome.REPAIRED, "task-level repair; " + why);

@@ -6,6 +6,7 @@ import dev.crewrecovery.api.Manifest;
 import dev.crewrecovery.api.NewEvent;
 import dev.crewrecovery.api.Owner;
 import dev.crewrecovery.api.ProcessRef;
+import dev.crewrecovery.api.ResumeRecord;
 import dev.crewrecovery.api.RunSnapshot;
 import dev.crewrecovery.api.RunStatus;
 import dev.crewrecovery.api.TaskId;
@@ -39,6 +40,12 @@ public final class RunRepair {
 
   /** The event of an adoption. */
   public static final String RUN_ADOPTED = "run.adopted";
+
+  /** The event of a RESUME. */
+  public static final String RUN_RESUMED = "run.resumed";
+
+  /** How many RESUMEs a manifest's history keeps. */
+  public static final int RESUME_HISTORY_KEPT = 10;
 
   /** The event of a verdict that differs from the last one recorded for its run. */
   public static final String RUN_VERDICT = "run.verdict";
@@ -214,6 +221,106 @@ public final class RunRepair {
             .put("by", BY_RECOVERY)
             .event(RUN_ADOPTED, now);
     return new Result(fresh.withManifest(m), event);
+  }
+
+  /**
+   * RESUME (DESIGN section 8): adopts the run (epoch + 1, owner := the adopter), clears the runner
+   * ref, completes the tasks that have a result of their current attempt, requeues the other
+   * RUNNING/WAITING tasks (their attempt ends with {@code WORKER_LOST}; the next start creates a
+   * new attempt, which the ledger refuses while the previous worker probes ALIVE or UNKNOWN), moves
+   * a BLOCKED run to RUNNING, and appends {instant, session, incarnation, epoch} to the resume
+   * history (the last {@link #RESUME_HISTORY_KEPT} kept), with one {@code run.resumed} event.
+   *
+   * @param fresh the fresh snapshot, not terminal and not awaiting approval
+   * @param verdict the fresh verdict
+   * @param adopter the resuming incarnation
+   * @param now the instant
+   * @return the change
+   */
+  public static Result resume(RunSnapshot fresh, Verdict verdict, Owner adopter, Instant now) {
+    RunStatus from = fresh.status();
+    if (from.isTerminal()) {
+      throw new IllegalArgumentException("run " + fresh.runId() + " is terminal; never resumed");
+    }
+    List<TaskState> tasks = new ArrayList<>(fresh.tasks().size());
+    StringJoiner requeued = new StringJoiner(",");
+    StringJoiner completed = new StringJoiner(",");
+    for (TaskState task : fresh.tasks()) {
+      TaskStatus s = task.status();
+      if (s != TaskStatus.RUNNING && s != TaskStatus.WAITING) {
+        tasks.add(task);
+      } else if (task.hasCurrentResult()) {
+        s.checkMoveTo(from, task.id(), TaskStatus.COMPLETED, TransitionReason.ORDINARY);
+        tasks.add(closed(task, TaskStatus.COMPLETED, null, now));
+        completed.add(task.id().toString());
+      } else {
+        s.checkMoveTo(from, task.id(), TaskStatus.QUEUED, TransitionReason.RESUME);
+        TaskState q =
+            closed(task, TaskStatus.QUEUED, workerLost(task, verdict, verdict.kind(), now), now);
+        tasks.add(q.toBuilder().attemptCurrent(false).build());
+        requeued.add(task.id().toString());
+      }
+    }
+    Manifest before = fresh.manifest();
+    long epoch = before.epoch() + 1;
+    RunStatus to = from;
+    if (from == RunStatus.BLOCKED) {
+      from.checkMoveTo(fresh.runId(), RunStatus.RUNNING, TransitionReason.RESUME);
+      to = RunStatus.RUNNING;
+    }
+    List<ResumeRecord> history = new ArrayList<>(before.resumeHistory());
+    history.add(new ResumeRecord(now, adopter.session(), adopter.incarnation(), epoch));
+    while (history.size() > RESUME_HISTORY_KEPT) {
+      history.remove(0);
+    }
+    Manifest m =
+        before.toBuilder()
+            .status(to)
+            .approval(null)
+            .owner(adopter)
+            .epoch(epoch)
+            .runner(null, null, null)
+            .resumeHistory(history)
+            .updatedAt(now)
+            .summary("resumed: " + verdict.kind() + " (" + verdict.why() + ")")
+            .build();
+    NewEvent event =
+        Events.data()
+            .put("verdict", verdict.kind())
+            .put("rule", verdict.rule())
+            .put("why", verdict.why())
+            .put("action", RecoveryAction.RESUME)
+            .put("by", BY_RECOVERY)
+            .put("previousOwner", before.owner())
+            .put("owner", adopter)
+            .put("epoch", epoch)
+            .put("from", from)
+            .put("status", to)
+            .put("requeuedTasks", empty(requeued))
+            .put("completedTasks", empty(completed))
+            .put(
+                "clearedRunner",
+                before.runner() == null
+                    ? null
+                    : before.runner().pid() + "@" + before.runner().host())
+            .event(RUN_RESUMED, now);
+    return new Result(new RunSnapshot(fresh.version(), m, tasks), event);
+  }
+
+  /**
+   * Returns a copy of a FAIL repair whose summary says the crash-loop budget was exhausted.
+   *
+   * @param failed the FAIL repair
+   * @return the copy, summary {@code CRASH_LOOP: ...} and the event marked
+   */
+  public static Result crashLoop(Result failed) {
+    Manifest m = failed.next().manifest();
+    Manifest marked = m.toBuilder().summary("CRASH_LOOP: " + m.summary()).build();
+    java.util.Map<String, String> data = new java.util.LinkedHashMap<>(failed.event().data());
+    data.put("crashLoop", "true");
+    return new Result(
+        failed.next().withManifest(marked),
+        NewEvent.of(failed.event().type(), failed.event().at(), data));
   }
 
   private static Events.Data base(
