@@ -27,12 +27,14 @@ import dev.crewrecovery.api.spi.ProcessExit;
 import dev.crewrecovery.api.spi.TerminationOutcome;
 import dev.crewrecovery.api.spi.Update;
 import dev.crewrecovery.api.spi.UpdateResult;
+import dev.crewrecovery.core.ApplyResult;
 import dev.crewrecovery.core.ReconcileReport;
 import dev.crewrecovery.core.ReconcileReport.Outcome;
 import dev.crewrecovery.core.ReconcileReport.RunReport;
 import dev.crewrecovery.core.Recovery;
 import dev.crewrecovery.core.RecoveryAction;
 import dev.crewrecovery.core.RecoveryConfig;
+import dev.crewrecovery.core.RecoveryPlan;
 import dev.crewrecovery.core.RecoveryPolicy;
 import dev.crewrecovery.core.internal.decide.Decider;
 import dev.crewrecovery.core.internal.decide.DecisionPolicy;
@@ -185,6 +187,11 @@ public final class RecoveryLoop implements Recovery {
    */
   @Override
   public ReconcileReport reconcileNow() {
+    requireRunning("reconcileNow()");
+    return pass();
+  }
+
+  private void requireRunning(String what) {
     Session.State state = session.state();
     if (state == Session.State.NEW || state == Session.State.CLOSED) {
       throw new IllegalStateException(
@@ -192,9 +199,144 @@ public final class RecoveryLoop implements Recovery {
               + session.id()
               + " is "
               + state
-              + "; reconcileNow() needs a started, not closed, CrewRecovery");
+              + "; "
+              + what
+              + " needs a started, not closed, CrewRecovery");
     }
-    return pass();
+  }
+
+  @Override
+  public synchronized List<RecoveryPlan> plan() {
+    requireRunning("plan()");
+    Owner me = session.owner();
+    List<RecoveryPlan> plans = new ArrayList<>();
+    for (ActiveRun run : services.store().activeRuns()) {
+      if (run.state() != ActiveRun.State.ACTIVE) {
+        continue;
+      }
+      try {
+        planRun(run.runId(), me).ifPresent(plans::add);
+      } catch (CrewRecoveryException e) {
+        LOG.log(Level.WARNING, "could not plan run " + run.runId(), e);
+      }
+    }
+    return plans;
+  }
+
+  private Optional<RecoveryPlan> planRun(RunId runId, Owner me) {
+    RunSnapshot s = services.store().load(runId).orElse(null);
+    if (s == null || s.status().isTerminal()) {
+      return Optional.empty();
+    }
+    Instant now = services.clock().now();
+    boolean grace = session.inGrace(services.clock().monotonicNanos());
+    Standing standing = standing(s.manifest(), me, now, grace);
+    if (standing == Standing.LIVE_OWNER) {
+      return Optional.empty();
+    }
+    Verdict v =
+        Decider.decide(
+            evidence(
+                s, services.store().heartbeats(runId), gather(s), new ObservationTracker(), now),
+            now,
+            grace ? TimeState.inGraceWindow() : TimeState.calm(),
+            decisionPolicy);
+    RecoveryAction action = actionFor(v, s.manifest(), now);
+    boolean fromPolicy = true;
+    if (v.kind() == VerdictKind.ALIVE_BUT_STALE && action == RecoveryAction.NO_OP) {
+      // The default policy reports such a run; the plan proposes KILL_STALE to the operator.
+      action = RecoveryAction.KILL_STALE;
+      fromPolicy = false;
+    }
+    List<TaskId> resumable = new ArrayList<>();
+    List<TaskId> preserved = new ArrayList<>();
+    for (TaskState t : s.tasks()) {
+      boolean open = t.status() == TaskStatus.RUNNING || t.status() == TaskStatus.WAITING;
+      (open && !t.hasCurrentResult() ? resumable : preserved).add(t.id());
+    }
+    List<dev.crewrecovery.api.RunEvent> events =
+        services.store().events(runId, 0, Integer.MAX_VALUE);
+    long lastSeq = events.isEmpty() ? 0 : events.get(events.size() - 1).seq();
+    return Optional.of(
+        new RecoveryPlan(
+            runId, v.kind(), resumable, preserved, lastSeq, action, fromPolicy, false, v.why()));
+  }
+
+  @Override
+  public synchronized ApplyResult apply(RecoveryPlan plan) {
+    Objects.requireNonNull(plan, "plan");
+    requireRunning("apply(plan)");
+    Owner me = session.writer();
+    RunId runId = plan.runId();
+    RecoveryAction action = plan.action();
+    RunSnapshot s = services.store().load(runId).orElse(null);
+    if (s == null) {
+      return new ApplyResult(runId, ApplyResult.Status.SKIPPED, null, action, "the run vanished");
+    }
+    Instant now = services.clock().now();
+    boolean grace = session.inGrace(services.clock().monotonicNanos());
+    Standing standing = standing(s.manifest(), me, now, grace);
+    if (standing == Standing.LIVE_OWNER && !plan.forced()) {
+      return new ApplyResult(
+          runId,
+          ApplyResult.Status.SKIPPED,
+          null,
+          action,
+          "owned by " + s.manifest().owner() + ", whose lease is live; only a forced plan acts");
+    }
+    TimeState time = grace ? TimeState.inGraceWindow() : TimeState.calm();
+    Probes probes = gather(s);
+    ObservationTracker observations =
+        standing == Standing.OWNED ? tracker : new ObservationTracker();
+    Verdict v =
+        Decider.decide(
+            evidence(s, services.store().heartbeats(runId), probes, observations, now),
+            now,
+            time,
+            decisionPolicy);
+    if (v.kind() != plan.verdict()) {
+      return new ApplyResult(
+          runId, ApplyResult.Status.SKIPPED, v.kind(), action, "the verdict is now " + v.kind());
+    }
+    if (plan.fromPolicy() && actionFor(v, s.manifest(), now) != action) {
+      return new ApplyResult(
+          runId,
+          ApplyResult.Status.SKIPPED,
+          v.kind(),
+          action,
+          "the policy's action is now " + actionFor(v, s.manifest(), now));
+    }
+    switch (action) {
+      case NO_OP, DIAGNOSE -> {
+        return new ApplyResult(
+            runId, ApplyResult.Status.APPLIED, v.kind(), action, "nothing to write");
+      }
+      case RETRY, KILL_STALE -> {
+        return new ApplyResult(
+            runId,
+            ApplyResult.Status.SKIPPED,
+            v.kind(),
+            action,
+            action + " is not applied by this version");
+      }
+      case FAIL, FINALIZE, RESUME -> {
+        boolean forced = standing == Standing.LIVE_OWNER;
+        Standing acting = forced ? Standing.EXPIRED_OWNER : standing;
+        RunReport r =
+            write(s, acting, v, action, me, probes, observations, time, !plan.fromPolicy(), forced);
+        boolean applied =
+            r.outcome() == Outcome.REPAIRED
+                || r.outcome() == Outcome.FINALIZED
+                || r.outcome() == Outcome.RESUMED;
+        return new ApplyResult(
+            runId,
+            applied ? ApplyResult.Status.APPLIED : ApplyResult.Status.SKIPPED,
+            v.kind(),
+            action,
+            r.detail());
+      }
+    }
+    throw new AssertionError(action);
   }
 
   /**
@@ -507,6 +649,7 @@ public final class RecoveryLoop implements Recovery {
     Map<TaskId, ProcessRef> orphans = Map.of();
     Map<TaskId, ProcessRef> unknown = Map.of();
     boolean crashLoop;
+    boolean taskLevel;
     List<DeadletterEntry> deadletters = new ArrayList<>();
   }
 
@@ -523,6 +666,25 @@ public final class RecoveryLoop implements Recovery {
       Probes probes,
       ObservationTracker observations,
       TimeState time) {
+    return write(listed, standing, verdict, action, me, probes, observations, time, false, false);
+  }
+
+  /**
+   * As above; {@code operator}: the action is an operator's (no policy re-check, FAIL is run-level
+   * whatever the verdict); {@code forced}: the owner's live lease is not checked and the event says
+   * so.
+   */
+  private RunReport write(
+      RunSnapshot listed,
+      Standing standing,
+      Verdict verdict,
+      @Nullable RecoveryAction action,
+      Owner me,
+      Probes probes,
+      ObservationTracker observations,
+      TimeState time,
+      boolean operator,
+      boolean forced) {
     RunId runId = listed.runId();
     Manifest before = listed.manifest();
     Decision d = new Decision();
@@ -556,7 +718,7 @@ public final class RecoveryLoop implements Recovery {
                     }
                     Instant now = services.clock().now();
                     Owner owner = fm.owner();
-                    if (standing == Standing.EXPIRED_OWNER && owner != null) {
+                    if (standing == Standing.EXPIRED_OWNER && owner != null && !forced) {
                       Lease lease = services.store().lease(owner.session()).orElse(null);
                       boolean grace = session.inGrace(services.clock().monotonicNanos());
                       if (leaseLive(lease, owner, now, grace)) {
@@ -576,6 +738,7 @@ public final class RecoveryLoop implements Recovery {
                       return Update.unchanged();
                     }
                     if (action != null
+                        && !operator
                         && verdict.repair() != Repair.TASK_REPAIR
                         && actionFor(fresh, fm, now) != action) {
                       d.changed = "the policy's action moved";
@@ -589,10 +752,14 @@ public final class RecoveryLoop implements Recovery {
                       return Update.unchanged();
                     }
                     d.previousOwner = owner;
+                    d.taskLevel = !operator && fresh.repair() == Repair.TASK_REPAIR;
                     RunRepair.Result result = plan(current, standing, fresh, action, me, now, d);
                     if (result == null) {
                       d.changed = "no RUNNING task left to repair";
                       return Update.unchanged();
+                    }
+                    if (forced) {
+                      result = RunRepair.marked(result, "forced", "true");
                     }
                     planned.set(result);
                     return Update.commit(result.next(), List.of(result.event()), d.deadletters);
@@ -625,7 +792,7 @@ public final class RecoveryLoop implements Recovery {
     // repair of an ownerless run keep both.
     Owner owner = standing == Standing.OWNED ? fm.owner() : null;
     long epoch = standing == Standing.OWNED || fm.owner() == null ? fm.epoch() : fm.epoch() + 1;
-    if (fresh.repair() == Repair.TASK_REPAIR) {
+    if (d.taskLevel) {
       return RunRepair.repairTasks(current, fresh, now, owner, epoch);
     }
     if (action == RecoveryAction.RESUME) {
@@ -718,7 +885,7 @@ public final class RecoveryLoop implements Recovery {
           Outcome.REPAIRED,
           "CRASH_LOOP: the resume budget is spent; run " + m.status() + "; " + why);
     }
-    if (verdict.repair() == Repair.TASK_REPAIR) {
+    if (d.taskLevel) {
       return new RunReport(
           runId, verdict.kind(), action, Outcome.REPAIRED, "task-level repair; " + why);
     }

@@ -316,11 +316,22 @@ public final class RunRepair {
   public static Result crashLoop(Result failed) {
     Manifest m = failed.next().manifest();
     Manifest marked = m.toBuilder().summary("CRASH_LOOP: " + m.summary()).build();
-    java.util.Map<String, String> data = new java.util.LinkedHashMap<>(failed.event().data());
-    data.put("crashLoop", "true");
-    return new Result(
-        failed.next().withManifest(marked),
-        NewEvent.of(failed.event().type(), failed.event().at(), data));
+    return marked(
+        new Result(failed.next().withManifest(marked), failed.event()), "crashLoop", "true");
+  }
+
+  /**
+   * Returns a copy whose event carries one more entry.
+   *
+   * @param result the change
+   * @param key the key
+   * @param value the value
+   * @return the copy
+   */
+  public static Result marked(Result result, String key, String value) {
+    java.util.Map<String, String> data = new java.util.LinkedHashMap<>(result.event().data());
+    data.put(key, value);
+    return new Result(result.next(), NewEvent.of(result.event().type(), result.event().at(), data));
   }
 
   private static Events.Data base(
