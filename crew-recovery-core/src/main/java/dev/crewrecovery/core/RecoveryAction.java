@@ -19,8 +19,9 @@ public enum RecoveryAction {
    */
   FAIL,
   /**
-   * FAIL, then terminate the runner and the workers that still live (opt-in). Not applied
-   * automatically by this version: a pass reports it and writes nothing.
+   * FAIL, then, after the commit, terminate the runner and every worker that still probes ALIVE
+   * (identity re-checked), listing them in the events. Opt-in: reached only through {@code
+   * ALIVE_BUT_STALE} with a policy that enables it, or an operator's action.
    */
   KILL_STALE,
   /** Report the run for a human; never changes the snapshot. */

@@ -311,7 +311,7 @@ public final class RecoveryLoop implements Recovery {
         return new ApplyResult(
             runId, ApplyResult.Status.APPLIED, v.kind(), action, "nothing to write");
       }
-      case RETRY, KILL_STALE -> {
+      case RETRY -> {
         return new ApplyResult(
             runId,
             ApplyResult.Status.SKIPPED,
@@ -319,7 +319,7 @@ public final class RecoveryLoop implements Recovery {
             action,
             action + " is not applied by this version");
       }
-      case FAIL, FINALIZE, RESUME -> {
+      case FAIL, FINALIZE, RESUME, KILL_STALE -> {
         boolean forced = standing == Standing.LIVE_OWNER;
         Standing acting = forced ? Standing.EXPIRED_OWNER : standing;
         RunReport r =
@@ -593,7 +593,9 @@ public final class RecoveryLoop implements Recovery {
       case REPAIR, FINALIZE -> {
         if (action == RecoveryAction.FAIL
             || action == RecoveryAction.FINALIZE
-            || action == RecoveryAction.RESUME) {
+            || action == RecoveryAction.RESUME
+            || (action == RecoveryAction.KILL_STALE
+                && verdict.kind() == VerdictKind.ALIVE_BUT_STALE)) {
           return write(listed, standing, verdict, action, me, probes, observations, time);
         }
         if (action == RecoveryAction.NO_OP) {
@@ -631,8 +633,11 @@ public final class RecoveryLoop implements Recovery {
     String note =
         switch (action) {
           case DIAGNOSE -> "DIAGNOSE proposed; nothing written";
-          case KILL_STALE, RETRY ->
-              action + " is not applied automatically by this version; nothing written";
+          case KILL_STALE, RETRY, RESUME, FAIL, FINALIZE ->
+              action
+                  + " is not applied automatically for verdict "
+                  + verdict.kind()
+                  + "; nothing written";
           default -> action + "; nothing written";
         };
     return new RunReport(
@@ -650,6 +655,7 @@ public final class RecoveryLoop implements Recovery {
     Map<TaskId, ProcessRef> unknown = Map.of();
     boolean crashLoop;
     boolean taskLevel;
+    @Nullable ProcessRef runner;
     List<DeadletterEntry> deadletters = new ArrayList<>();
   }
 
@@ -798,9 +804,16 @@ public final class RecoveryLoop implements Recovery {
     if (action == RecoveryAction.RESUME) {
       return RunRepair.resume(current, fresh, me, now);
     }
-    Map<TaskId, ProcessRef> orphans = action == RecoveryAction.FAIL ? fresh.orphans() : Map.of();
+    Map<TaskId, ProcessRef> orphans;
+    if (action == RecoveryAction.KILL_STALE) {
+      // Opt-in: every worker that still lives is terminated after the commit, and the runner.
+      orphans = fresh.aliveWorkers();
+      d.runner = fm.runner();
+    } else {
+      orphans = action == RecoveryAction.FAIL ? fresh.orphans() : Map.of();
+    }
     d.orphans = orphans;
-    d.unknown = action == RecoveryAction.FAIL ? fresh.unknownWorkers() : Map.of();
+    d.unknown = action == RecoveryAction.FINALIZE ? Map.of() : fresh.unknownWorkers();
     RunRepair.Result repaired =
         RunRepair.repair(current, fresh, action, now, owner, epoch, orphans);
     if (action == RecoveryAction.FAIL && crashLoop(fresh, fm, now)) {
@@ -862,7 +875,7 @@ public final class RecoveryLoop implements Recovery {
           Outcome.ADOPTED,
           "adopted from " + previous + " at epoch " + m.epoch());
     }
-    terminateOrphans(runId, d.orphans, d.unknown);
+    terminateOrphans(runId, d.orphans, d.unknown, d.runner);
     for (DeadletterEntry e : d.deadletters) {
       services.listener().onDeadletter(e);
     }
@@ -902,11 +915,31 @@ public final class RecoveryLoop implements Recovery {
    * re-checks identity before each signal) and reports UNKNOWN ones; one event lists what was done.
    */
   private void terminateOrphans(
-      RunId runId, Map<TaskId, ProcessRef> orphans, Map<TaskId, ProcessRef> unknown) {
-    if (orphans.isEmpty() && unknown.isEmpty()) {
+      RunId runId,
+      Map<TaskId, ProcessRef> orphans,
+      Map<TaskId, ProcessRef> unknown,
+      @Nullable ProcessRef runner) {
+    if (orphans.isEmpty() && unknown.isEmpty() && runner == null) {
       return;
     }
     Events.Data data = Events.data().put("by", RunRepair.BY_RECOVERY);
+    if (runner != null) {
+      Liveness liveness = services.probe().probe(runner);
+      String who = runner.pid() + "@" + runner.host();
+      if (liveness == Liveness.ALIVE) {
+        TerminationOutcome outcome;
+        try {
+          outcome = services.probe().terminate(runner, config.terminateGrace());
+        } catch (RuntimeException ex) {
+          LOG.log(Level.WARNING, "terminating the runner of run " + runId + " failed", ex);
+          outcome = TerminationOutcome.FAILED;
+        }
+        data.put("runner", who + " ALIVE " + outcome);
+      } else {
+        data.put(
+            "runner", who + " " + liveness + (liveness == Liveness.UNKNOWN ? " reported" : ""));
+      }
+    }
     List<Runnable> calls = new ArrayList<>();
     Map<TaskId, ProcessRef> all = new HashMap<>(unknown);
     all.putAll(orphans);

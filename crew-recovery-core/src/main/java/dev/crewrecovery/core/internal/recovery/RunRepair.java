@@ -74,7 +74,8 @@ public final class RunRepair {
    *
    * @param fresh the fresh snapshot, not terminal
    * @param verdict the fresh verdict
-   * @param action FAIL or FINALIZE
+   * @param action FAIL, KILL_STALE (FAIL whose live processes are terminated after the commit) or
+   *     FINALIZE
    * @param now the instant of the repair
    * @param owner the owner to set (null for none)
    * @param epoch the epoch to set
@@ -90,8 +91,11 @@ public final class RunRepair {
       @Nullable Owner owner,
       long epoch,
       Map<TaskId, ProcessRef> orphans) {
-    if (action != RecoveryAction.FAIL && action != RecoveryAction.FINALIZE) {
-      throw new IllegalArgumentException("repair applies FAIL or FINALIZE, not " + action);
+    if (action != RecoveryAction.FAIL
+        && action != RecoveryAction.FINALIZE
+        && action != RecoveryAction.KILL_STALE) {
+      throw new IllegalArgumentException(
+          "repair applies FAIL, KILL_STALE or FINALIZE, not " + action);
     }
     RunStatus from = fresh.status();
     if (from.isTerminal()) {
@@ -121,7 +125,9 @@ public final class RunRepair {
       }
     }
     RunStatus target =
-        action == RecoveryAction.FAIL ? RunStatus.FAILED : Decider.derivedRunStatus(fresh.tasks());
+        action == RecoveryAction.FINALIZE
+            ? Decider.derivedRunStatus(fresh.tasks())
+            : RunStatus.FAILED;
     boolean via = false;
     if (!from.canMoveTo(target, TransitionReason.ORDINARY)) {
       from.checkMoveTo(fresh.runId(), RunStatus.RUNNING, TransitionReason.ORDINARY);
