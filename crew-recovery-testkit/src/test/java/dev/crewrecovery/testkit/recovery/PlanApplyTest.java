@@ -157,4 +157,40 @@ class PlanApplyTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(active.action()).isEqualTo(RecoveryAction.NO_OP);
   }
+
+  @Test
+  void retryReopensARepairedRunAdoptsItAndRequeuesItsFailedAndCancelledTasks() {
+    ProcessRef dead = probe.spawn(101);
+    h.put("r1", null, RunStatus.RUNNING, running("r1", "a", dead, T0), queued("b"));
+    probe.set(dead, Liveness.DEAD);
+    h.pass();
+    assertThat(h.snapshot(R1).status()).isEqualTo(RunStatus.FAILED);
+    long epoch = h.snapshot(R1).manifest().epoch();
+    RecoveryPlan retry =
+        new RecoveryPlan(
+                R1,
+                VerdictKind.TERMINAL,
+                List.of(),
+                List.of(),
+                0,
+                RecoveryAction.NO_OP,
+                true,
+                false,
+                "")
+            .withAction(RecoveryAction.RETRY, false);
+
+    ApplyResult r = h.crew.recovery().apply(retry);
+
+    assertThat(r.status()).isEqualTo(ApplyResult.Status.APPLIED);
+    var s = h.snapshot(R1);
+    assertThat(s.status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(s.manifest().owner()).isEqualTo(h.owner());
+    assertThat(s.manifest().epoch()).isEqualTo(epoch + 1);
+    assertThat(h.task(R1, "a").status()).isEqualTo(dev.crewrecovery.api.TaskStatus.QUEUED);
+    assertThat(h.task(R1, "b").status()).isEqualTo(dev.crewrecovery.api.TaskStatus.QUEUED);
+    assertThat(h.count(R1, "run.retried")).isEqualTo(1);
+    assertThat(
+            h.crew.runs().startAttempt(R1, TaskId.of("a"), probe.spawn(105), null, false).number())
+        .isEqualTo(2);
+  }
 }

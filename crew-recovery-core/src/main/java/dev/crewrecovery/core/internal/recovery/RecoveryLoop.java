@@ -312,12 +312,7 @@ public final class RecoveryLoop implements Recovery {
             runId, ApplyResult.Status.APPLIED, v.kind(), action, "nothing to write");
       }
       case RETRY -> {
-        return new ApplyResult(
-            runId,
-            ApplyResult.Status.SKIPPED,
-            v.kind(),
-            action,
-            action + " is not applied by this version");
+        return retry(s, v, me, plan.forced() && standing == Standing.LIVE_OWNER);
       }
       case FAIL, FINALIZE, RESUME, KILL_STALE -> {
         boolean forced = standing == Standing.LIVE_OWNER;
@@ -644,6 +639,56 @@ public final class RecoveryLoop implements Recovery {
         runId, verdict.kind(), action, Outcome.REPORTED, note + "; " + verdict.why());
   }
 
+  /** An operator's RETRY, inside the run's update, re-checked on the fresh snapshot. */
+  private ApplyResult retry(RunSnapshot listed, Verdict verdict, Owner me, boolean forced) {
+    RunId runId = listed.runId();
+    Manifest before = listed.manifest();
+    AtomicReference<@Nullable String> changed = new AtomicReference<>();
+    UpdateResult r =
+        services
+            .store()
+            .update(
+                runId,
+                (current, slots) -> {
+                  changed.set(null);
+                  Manifest fm = current.manifest();
+                  if (!Objects.equals(fm.owner(), before.owner())
+                      || fm.epoch() != before.epoch()
+                      || fm.status() != before.status()) {
+                    changed.set("the run changed meanwhile");
+                    return Update.unchanged();
+                  }
+                  Instant now = services.clock().now();
+                  RunRepair.Result result = RunRepair.retry(current, verdict, me, now);
+                  if (result == null) {
+                    changed.set("no FAILED or CANCELLED task to retry");
+                    return Update.unchanged();
+                  }
+                  if (forced) {
+                    result = RunRepair.marked(result, "forced", "true");
+                  }
+                  return Update.commit(result.next(), List.of(result.event()));
+                });
+    if (!r.committed()) {
+      String why = changed.get();
+      return new ApplyResult(
+          runId,
+          ApplyResult.Status.SKIPPED,
+          verdict.kind(),
+          RecoveryAction.RETRY,
+          why == null ? "nothing to write" : why);
+    }
+    Manifest m = r.snapshot().manifest();
+    session.own(runId, m.epoch());
+    exits.reconcile(r.snapshot());
+    return new ApplyResult(
+        runId,
+        ApplyResult.Status.APPLIED,
+        verdict.kind(),
+        RecoveryAction.RETRY,
+        "retried at epoch " + m.epoch() + ", run " + m.status());
+  }
+
   // ------------------------------------------------------------------------------ the write
 
   /** What the update decided, read after it returns. */
@@ -844,7 +889,7 @@ public final class RecoveryLoop implements Recovery {
     exits.reconcile(committed);
     if (m.status().isTerminal()) {
       forgetRun(runId);
-      lastVerdict.put(runId, VerdictKind.TERMINAL);
+      lastVerdict.remove(runId);
       Instant at = m.updatedAt();
       services.deliveries().runTerminated(runId, m.status(), m.owner(), m.epoch(), at);
     } else if (me.equals(m.owner())) {
@@ -1132,6 +1177,7 @@ public final class RecoveryLoop implements Recovery {
 
   private void forgetRun(RunId runId) {
     session.forget(runId);
+    lastVerdict.remove(runId);
     CompletableFuture<ProcessExit> f = runnerWatches.remove(runId);
     if (f != null) {
       f.cancel(false);

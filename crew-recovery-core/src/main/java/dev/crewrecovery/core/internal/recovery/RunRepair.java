@@ -41,6 +41,9 @@ public final class RunRepair {
   /** The event of an adoption. */
   public static final String RUN_ADOPTED = "run.adopted";
 
+  /** The event of a RETRY. */
+  public static final String RUN_RETRIED = "run.retried";
+
   /** The event of a RESUME. */
   public static final String RUN_RESUMED = "run.resumed";
 
@@ -311,6 +314,70 @@ public final class RunRepair {
                     : before.runner().pid() + "@" + before.runner().host())
             .event(RUN_RESUMED, now);
     return new Result(new RunSnapshot(fresh.version(), m, tasks), event);
+  }
+
+  /**
+   * RETRY (DESIGN section 8): requeues every FAILED or CANCELLED task for a new attempt, moves a
+   * terminal run to RUNNING and adopts the run (epoch + 1, owner := the retrier), with one {@code
+   * run.retried} event.
+   *
+   * @param fresh the fresh snapshot
+   * @param verdict the fresh verdict
+   * @param retrier the retrying incarnation
+   * @param now the instant
+   * @return the change, or null when no task is FAILED or CANCELLED
+   */
+  public static @Nullable Result retry(
+      RunSnapshot fresh, Verdict verdict, Owner retrier, Instant now) {
+    RunStatus from = fresh.status();
+    RunSnapshot out = fresh;
+    StringJoiner requeued = new StringJoiner(",");
+    for (TaskState task : fresh.tasks()) {
+      if (task.status() != TaskStatus.FAILED && task.status() != TaskStatus.CANCELLED) {
+        continue;
+      }
+      task.status().checkMoveTo(from, task.id(), TaskStatus.QUEUED, TransitionReason.RETRY);
+      out =
+          out.withTask(
+              task.toBuilder()
+                  .status(TaskStatus.QUEUED)
+                  .attemptCurrent(false)
+                  .waitMarker(null)
+                  .notBefore(null)
+                  .build());
+      requeued.add(task.id().toString());
+    }
+    if (requeued.length() == 0) {
+      return null;
+    }
+    RunStatus to = from;
+    if (from.isTerminal()) {
+      from.checkMoveTo(fresh.runId(), RunStatus.RUNNING, TransitionReason.RETRY);
+      to = RunStatus.RUNNING;
+    }
+    Manifest before = fresh.manifest();
+    long epoch = before.epoch() + 1;
+    Manifest m =
+        before.toBuilder()
+            .status(to)
+            .owner(retrier)
+            .epoch(epoch)
+            .updatedAt(now)
+            .summary("retried: " + verdict.kind())
+            .build();
+    NewEvent event =
+        Events.data()
+            .put("verdict", verdict.kind())
+            .put("action", RecoveryAction.RETRY)
+            .put("by", BY_RECOVERY)
+            .put("previousOwner", before.owner())
+            .put("owner", retrier)
+            .put("epoch", epoch)
+            .put("from", from)
+            .put("status", to)
+            .put("requeuedTasks", requeued.toString())
+            .event(RUN_RETRIED, now);
+    return new Result(out.withManifest(m), event);
   }
 
   /**
