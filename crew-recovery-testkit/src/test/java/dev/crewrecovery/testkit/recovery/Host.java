@@ -191,6 +191,11 @@ final class Host implements AutoCloseable {
     }
 
     @Override
+    public void onTimeDiscontinuity(java.time.Duration drift, java.time.Duration gap) {
+      calls.add("discontinuity " + drift);
+    }
+
+    @Override
     public void onRunAdopted(RunId runId, Owner previous, long epoch) {
       calls.add("adopted " + runId + " " + previous + " " + epoch);
     }

@@ -46,9 +46,11 @@ import dev.crewrecovery.core.internal.decide.Verdict;
 import dev.crewrecovery.core.internal.heartbeat.ObservationTracker;
 import dev.crewrecovery.core.internal.ledger.Events;
 import dev.crewrecovery.core.internal.ledger.WorkerExits;
+import dev.crewrecovery.core.internal.session.Discontinuity;
 import dev.crewrecovery.core.internal.session.Loop;
 import dev.crewrecovery.core.internal.session.Services;
 import dev.crewrecovery.core.internal.session.Session;
+import dev.crewrecovery.core.internal.session.TimeSampler;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -125,6 +127,9 @@ public final class RecoveryLoop implements Recovery {
   private final Map<RunId, CompletableFuture<ProcessExit>> runnerWatches =
       new ConcurrentHashMap<>();
   private volatile Executor executor = Runnable::run;
+  private final TimeSampler sampler;
+  private @Nullable Duration lastForwardJump;
+  private @Nullable Instant lastForwardJumpAt;
   private long passes;
 
   /**
@@ -143,6 +148,9 @@ public final class RecoveryLoop implements Recovery {
     this.tracker = Objects.requireNonNull(tracker, "tracker");
     this.exits = Objects.requireNonNull(exits, "exits");
     this.policy = Objects.requireNonNull(policy, "policy");
+    this.sampler =
+        new TimeSampler(
+            config.scanInterval(), config.discontinuityDrift(), config.discontinuityGapFactor());
     this.decisionPolicy =
         new DecisionPolicy(
             config.activityWindow(),
@@ -170,13 +178,35 @@ public final class RecoveryLoop implements Recovery {
    * @return the delay to the next pass: the scan interval
    */
   public Duration runOnce() {
-    return Loop.runGuarded(
-        "recovery loop",
-        () -> {
-          pass();
-          return config.scanInterval();
-        },
-        config.scanInterval());
+    return Loop.runGuarded("recovery loop", this::tick, config.scanInterval());
+  }
+
+  /**
+   * Runs one scheduled tick: samples (wall, monotonic) time first; on a discontinuity (DESIGN
+   * section 9) it opens the session's grace window, appends one {@code time.discontinuity} event to
+   * each active run the pass sweeps and makes one listener call; then runs a pass. A forward wall
+   * step is remembered, so that repairs resting only on a 24 h rule are only proposed for a while
+   * after a large one. Host calls of {@link #reconcileNow()} do not sample.
+   *
+   * @return the delay to the next tick: the scan interval
+   */
+  public Duration tick() {
+    Instant now = services.clock().now();
+    long mono = services.clock().monotonicNanos();
+    Optional<Discontinuity> d;
+    synchronized (this) {
+      d = sampler.sample(now, mono);
+      if (d.isPresent() && d.get().drift().compareTo(Duration.ZERO) > 0) {
+        lastForwardJump = d.get().drift();
+        lastForwardJumpAt = now;
+      }
+    }
+    if (d.isPresent() && session.isActive()) {
+      session.discontinuity(mono);
+    }
+    pass(d.orElse(null));
+    d.ifPresent(x -> services.listener().onTimeDiscontinuity(x.drift(), x.gap()));
+    return config.scanInterval();
   }
 
   /**
@@ -239,7 +269,7 @@ public final class RecoveryLoop implements Recovery {
             evidence(
                 s, services.store().heartbeats(runId), gather(s), new ObservationTracker(), now),
             now,
-            grace ? TimeState.inGraceWindow() : TimeState.calm(),
+            timeState(grace),
             decisionPolicy);
     RecoveryAction action = actionFor(v, s.manifest(), now);
     boolean fromPolicy = true;
@@ -284,7 +314,7 @@ public final class RecoveryLoop implements Recovery {
           action,
           "owned by " + s.manifest().owner() + ", whose lease is live; only a forced plan acts");
     }
-    TimeState time = grace ? TimeState.inGraceWindow() : TimeState.calm();
+    TimeState time = timeState(grace);
     Probes probes = gather(s);
     ObservationTracker observations =
         standing == Standing.OWNED ? tracker : new ObservationTracker();
@@ -339,7 +369,11 @@ public final class RecoveryLoop implements Recovery {
    *
    * @return the report of every run listed (empty when the session may not write)
    */
-  public synchronized ReconcileReport pass() {
+  public ReconcileReport pass() {
+    return pass(null);
+  }
+
+  private synchronized ReconcileReport pass(@Nullable Discontinuity discontinuity) {
     passes++;
     Instant at = services.clock().now();
     Owner me;
@@ -367,6 +401,22 @@ public final class RecoveryLoop implements Recovery {
                 "the active marker names a missing or quarantined snapshot; an operator must"
                     + " resolve it"));
         continue;
+      }
+      if (discontinuity != null) {
+        try {
+          services
+              .store()
+              .appendEvents(
+                  run.runId(),
+                  List.of(
+                      Events.data()
+                          .put("drift", discontinuity.drift())
+                          .put("gap", discontinuity.gap())
+                          .put("by", RunRepair.BY_RECOVERY)
+                          .event(Events.TIME_DISCONTINUITY, at)));
+        } catch (CrewRecoveryException e) {
+          LOG.log(Level.WARNING, "could not record the discontinuity in run " + run.runId(), e);
+        }
       }
       reports.add(guardedVisit(run.runId(), me));
     }
@@ -456,7 +506,7 @@ public final class RecoveryLoop implements Recovery {
       }
       watchRunner(listed);
     }
-    TimeState time = grace ? TimeState.inGraceWindow() : TimeState.calm();
+    TimeState time = timeState(grace);
     Probes probes = gather(listed);
     ObservationTracker observations =
         standing == Standing.OWNED ? tracker : new ObservationTracker();
@@ -472,6 +522,14 @@ public final class RecoveryLoop implements Recovery {
           recover(listed, standing, verdict, action, me, probes, observations, time);
       case LIVE_OWNER -> throw new AssertionError("handled above");
     };
+  }
+
+  /** The time state of a decision: the grace window, and the last forward step this loop saw. */
+  private synchronized TimeState timeState(boolean grace) {
+    TimeState t = grace ? TimeState.inGraceWindow() : TimeState.calm();
+    Duration jump = lastForwardJump;
+    Instant jumpAt = lastForwardJumpAt;
+    return jump == null || jumpAt == null ? t : t.withForwardJump(jump, jumpAt);
   }
 
   private Standing standing(Manifest m, Owner me, Instant now, boolean grace) {
