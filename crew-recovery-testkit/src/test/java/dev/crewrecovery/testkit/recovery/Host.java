@@ -173,6 +173,17 @@ final class Host implements AutoCloseable {
   static final class Recorder implements RecoveryListener {
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
 
+    /** Runs at every call, before it is recorded (to check where calls come from). */
+    volatile @Nullable Runnable onCall;
+
+    private void record(String call) {
+      Runnable hook = onCall;
+      if (hook != null) {
+        hook.run();
+      }
+      calls.add(call);
+    }
+
     List<String> starting(String prefix) {
       synchronized (calls) {
         return calls.stream().filter(c -> c.startsWith(prefix)).toList();
@@ -181,23 +192,23 @@ final class Host implements AutoCloseable {
 
     @Override
     public void onVerdictChanged(RunId runId, VerdictKind verdict, String why) {
-      calls.add("verdict " + runId + " " + verdict);
+      record("verdict " + runId + " " + verdict);
     }
 
     @Override
     public void onRunReconciled(
         RunId runId, VerdictKind verdict, RecoveryAction action, RunStatus status) {
-      calls.add("reconciled " + runId + " " + verdict + " " + action + " " + status);
+      record("reconciled " + runId + " " + verdict + " " + action + " " + status);
     }
 
     @Override
     public void onTimeDiscontinuity(java.time.Duration drift, java.time.Duration gap) {
-      calls.add("discontinuity " + drift);
+      record("discontinuity " + drift);
     }
 
     @Override
     public void onRunAdopted(RunId runId, Owner previous, long epoch) {
-      calls.add("adopted " + runId + " " + previous + " " + epoch);
+      record("adopted " + runId + " " + previous + " " + epoch);
     }
 
     @Override
@@ -206,7 +217,7 @@ final class Host implements AutoCloseable {
         ProcessRef worker,
         Liveness liveness,
         @Nullable TerminationOutcome outcome) {
-      calls.add("termination " + attempt + " " + liveness + " " + outcome);
+      record("termination " + attempt + " " + liveness + " " + outcome);
     }
   }
 }

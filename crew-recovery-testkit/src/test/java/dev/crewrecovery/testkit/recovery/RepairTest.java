@@ -239,4 +239,38 @@ class RepairTest {
     assertThat(h.events(r1)).isEqualTo(events);
     assertThat(h.listener.calls).isEqualTo(calls);
   }
+
+  @Test
+  void noListenerCallIsMadeInsideAnUpdate() {
+    // The in-memory store refuses an update from inside another update on the same thread.
+    RunSnapshot sentinel = h.put("sentinel", null, RunStatus.PLANNING);
+    java.util.List<String> insideUpdate = new java.util.concurrent.CopyOnWriteArrayList<>();
+    h.listener.onCall =
+        () -> {
+          try {
+            store.update(sentinel.runId(), (c, s) -> dev.crewrecovery.api.spi.Update.unchanged());
+          } catch (IllegalStateException e) {
+            insideUpdate.add(e.getMessage());
+          }
+        };
+    ProcessRef runner = probe.spawn(100);
+    ProcessRef alive = probe.spawn(101);
+    h.put("r1", null, RunStatus.RUNNING, running("r1", "a", alive, T0), queued("b"));
+    store.update(
+        RunId.of("r1"),
+        (current, slots) ->
+            dev.crewrecovery.api.spi.Update.commit(
+                current.withManifest(
+                    current.manifest().toBuilder().runner(runner, null, null).build()),
+                List.of()));
+    probe.set(runner, Liveness.DEAD);
+
+    h.pass();
+
+    assertThat(h.snapshot(RunId.of("r1")).status()).isEqualTo(RunStatus.FAILED);
+    assertThat(h.listener.calls)
+        .as("verdict, termination and reconciliation calls were made")
+        .hasSizeGreaterThanOrEqualTo(3);
+    assertThat(insideUpdate).isEmpty();
+  }
 }
