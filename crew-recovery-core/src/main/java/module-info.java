@@ -24,4 +24,8 @@ module dev.crewrecovery.core {
       dev.crewrecovery.testkit;
   exports dev.crewrecovery.core.internal.delivery to
       dev.crewrecovery.testkit;
+  exports dev.crewrecovery.core.internal.decide to
+      dev.crewrecovery.testkit;
+  exports dev.crewrecovery.core.internal.recovery to
+      dev.crewrecovery.testkit;
 }

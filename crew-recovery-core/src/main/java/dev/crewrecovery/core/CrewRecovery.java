@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * CrewRecovery crew = CrewRecovery.builder()
  *     .store(store)             // SystemClock and SystemProcessProbe by default
  *     .build();
- * crew.start();                 // lease (new incarnation), lease renewal, heartbeat watcher
+ * crew.start();                 // lease (new incarnation), lease renewal, recovery, watcher
  * RunLedger runs = crew.runs(); // create runs, start attempts, heartbeat, complete, fail, wait
  * crew.close();                 // stops the loops, releases the lease
  * }</pre>
@@ -102,6 +102,17 @@ public final class CrewRecovery implements AutoCloseable {
   }
 
   /**
+   * Returns the recovery side of the session: {@link Recovery#reconcileNow()} runs a pass at once.
+   * The session also runs a pass at {@link #start()}, every {@link RecoveryConfig#scanInterval()},
+   * and at once when a watched runner exits.
+   *
+   * @return the recovery side
+   */
+  public Recovery recovery() {
+    return engine.recovery();
+  }
+
+  /**
    * Returns the session id.
    *
    * @return the session id
@@ -164,6 +175,7 @@ public final class CrewRecovery implements AutoCloseable {
     private @Nullable SessionId sessionId;
     private RecoveryConfig config = RecoveryConfig.defaults();
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private RecoveryPolicy recoveryPolicy = RecoveryPolicy.defaults();
     private @Nullable RandomGenerator random;
     private @Nullable String hostName;
     private boolean manualLoops;
@@ -261,6 +273,17 @@ public final class CrewRecovery implements AutoCloseable {
     }
 
     /**
+     * Sets the recovery policy; {@link RecoveryPolicy#defaults()} by default.
+     *
+     * @param recoveryPolicy the policy
+     * @return this builder
+     */
+    public Builder recoveryPolicy(RecoveryPolicy recoveryPolicy) {
+      this.recoveryPolicy = Objects.requireNonNull(recoveryPolicy, "recoveryPolicy");
+      return this;
+    }
+
+    /**
      * Sets the source of back-off jitter; {@link RandomGenerator#getDefault()} by default. A seeded
      * generator makes back-offs reproducible.
      *
@@ -313,7 +336,19 @@ public final class CrewRecovery implements AutoCloseable {
       RandomGenerator r = random != null ? random : RandomGenerator.getDefault();
       Engine engine =
           new Engine(
-              id, s, clock, p, listener, config, retryPolicy, r, host, sink, manualLoops, owned);
+              id,
+              s,
+              clock,
+              p,
+              listener,
+              config,
+              retryPolicy,
+              recoveryPolicy,
+              r,
+              host,
+              sink,
+              manualLoops,
+              owned);
       return new CrewRecovery(engine, config);
     }
   }

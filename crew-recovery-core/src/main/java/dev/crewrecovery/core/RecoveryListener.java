@@ -6,8 +6,10 @@ import dev.crewrecovery.api.Liveness;
 import dev.crewrecovery.api.Owner;
 import dev.crewrecovery.api.ProcessRef;
 import dev.crewrecovery.api.RunId;
+import dev.crewrecovery.api.RunStatus;
 import dev.crewrecovery.api.SessionId;
 import dev.crewrecovery.api.TaskStatus;
+import dev.crewrecovery.api.VerdictKind;
 import dev.crewrecovery.api.spi.TerminationOutcome;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -102,4 +104,36 @@ public interface RecoveryListener {
       ProcessRef worker,
       Liveness liveness,
       @Nullable TerminationOutcome outcome) {}
+
+  /**
+   * The recovery loop reached a verdict about a run that differs from the last one this session
+   * recorded for it (one {@code run.verdict} event accompanies it). Age-only verdicts about runs
+   * this session owns are reported here and never applied.
+   *
+   * @param runId the run
+   * @param verdict the new verdict
+   * @param why the reason, in words
+   */
+  default void onVerdictChanged(RunId runId, VerdictKind verdict, String why) {}
+
+  /**
+   * The recovery loop repaired or finalized a run (one {@code run.reconciled} event was committed
+   * with it).
+   *
+   * @param runId the run
+   * @param verdict the verdict the repair rests on
+   * @param action the action applied (FAIL or FINALIZE)
+   * @param status the run's status after the repair
+   */
+  default void onRunReconciled(
+      RunId runId, VerdictKind verdict, RecoveryAction action, RunStatus status) {}
+
+  /**
+   * The recovery loop adopted a run that an older incarnation of this session owned.
+   *
+   * @param runId the run
+   * @param previous the previous owner
+   * @param epoch the run's new epoch
+   */
+  default void onRunAdopted(RunId runId, Owner previous, long epoch) {}
 }

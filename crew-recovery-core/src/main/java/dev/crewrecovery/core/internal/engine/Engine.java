@@ -8,6 +8,7 @@ import dev.crewrecovery.api.spi.ProcessProbe;
 import dev.crewrecovery.api.spi.RunStore;
 import dev.crewrecovery.core.RecoveryConfig;
 import dev.crewrecovery.core.RecoveryListener;
+import dev.crewrecovery.core.RecoveryPolicy;
 import dev.crewrecovery.core.RetryPolicy;
 import dev.crewrecovery.core.internal.delivery.RecordingDeliverySource;
 import dev.crewrecovery.core.internal.heartbeat.HeartbeatWatcher;
@@ -15,6 +16,7 @@ import dev.crewrecovery.core.internal.heartbeat.ObservationTracker;
 import dev.crewrecovery.core.internal.ledger.Ledger;
 import dev.crewrecovery.core.internal.ledger.TaskRepair;
 import dev.crewrecovery.core.internal.ledger.WorkerExits;
+import dev.crewrecovery.core.internal.recovery.RecoveryLoop;
 import dev.crewrecovery.core.internal.session.LeaseKeeper;
 import dev.crewrecovery.core.internal.session.LockedRandom;
 import dev.crewrecovery.core.internal.session.Loop;
@@ -33,14 +35,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One session's engine: its parts, its scheduler thread and its life cycle. {@code start()}
- * acquires the lease with a new incarnation, then starts the lease renewal and the heartbeat
- * watcher on one daemon scheduler thread (self-rescheduling loops, so ticks never overlap); worker
- * exits are handled on the same thread. {@code close()} stops the loops, waits for the tick in
- * flight, ends the exit watches and releases the lease. Both are idempotent and thread-safe.
+ * acquires the lease with a new incarnation, then starts the lease renewal, the recovery loop
+ * (first pass at once, then every scan interval) and the heartbeat watcher on one daemon scheduler
+ * thread (self-rescheduling loops, so ticks never overlap); worker exits are handled on the same
+ * thread. {@code close()} stops the loops, waits for the tick in flight, ends the exit watches and
+ * releases the lease. Both are idempotent and thread-safe.
  *
  * <p>In <em>manual</em> mode (the testkit's) nothing is scheduled: a test calls {@link
- * HeartbeatWatcher#tick()} and {@link LeaseKeeper#tick()} itself, and exits are handled on the
- * thread that completes them.
+ * HeartbeatWatcher#tick()}, {@link LeaseKeeper#tick()} and {@link RecoveryLoop#pass()} itself, and
+ * exits are handled on the thread that completes them.
  */
 public final class Engine {
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
@@ -60,6 +63,7 @@ public final class Engine {
   private final Ledger ledger;
   private final HeartbeatWatcher watcher;
   private final LeaseKeeper leaseKeeper;
+  private final RecoveryLoop recovery;
   private final RecordingDeliverySource deliveries;
   private final @Nullable DeliverySink sink;
   private final boolean manual;
@@ -80,6 +84,7 @@ public final class Engine {
    * @param listener the host's listener
    * @param config the configuration
    * @param retryPolicy the retry policy
+   * @param recoveryPolicy the recovery policy
    * @param random the jitter source
    * @param localHost this host's name as process refs carry it
    * @param sink the delivery sink, for the delivery coordinator (not used yet)
@@ -94,6 +99,7 @@ public final class Engine {
       RecoveryListener listener,
       RecoveryConfig config,
       RetryPolicy retryPolicy,
+      RecoveryPolicy recoveryPolicy,
       RandomGenerator random,
       String localHost,
       @Nullable DeliverySink sink,
@@ -119,6 +125,7 @@ public final class Engine {
     this.ledger = new Ledger(services, exits);
     this.watcher = new HeartbeatWatcher(services, repair, exits, tracker);
     this.leaseKeeper = new LeaseKeeper(session, store, clock, config);
+    this.recovery = new RecoveryLoop(services, tracker, exits, recoveryPolicy);
     this.sink = sink;
     this.manual = manual;
     this.ownedProbe = ownedProbe;
@@ -141,6 +148,7 @@ public final class Engine {
     life = Life.STARTED;
     if (manual) {
       exits.executor(Runnable::run);
+      recovery.executor(Runnable::run);
       return;
     }
     ScheduledThreadPoolExecutor s =
@@ -157,12 +165,18 @@ public final class Engine {
     s.setRemoveOnCancelPolicy(true);
     scheduler = s;
     exits.executor(s);
+    recovery.executor(s);
     RecoveryConfig config = services.config();
     Loop lease = new Loop("lease renewal", s, leaseKeeper::tick, config.leaseRenewInterval());
     Loop watch = new Loop("heartbeat watcher", s, watcher::tick, config.watcherInterval());
+    // The recovery loop shares the one scheduler thread, so a pass never overlaps a watcher tick;
+    // its first pass runs at once.
+    Loop recover = new Loop("recovery loop", s, recovery::runOnce, config.scanInterval());
     loops.add(lease);
     loops.add(watch);
+    loops.add(recover);
     lease.start(config.leaseRenewInterval());
+    recover.start(Duration.ZERO);
     watch.start(config.watcherInterval());
   }
 
@@ -193,6 +207,7 @@ public final class Engine {
       }
     }
     exits.cancelAll();
+    recovery.cancelAll();
     if (ownedProbe != null) {
       try {
         ownedProbe.close();
@@ -228,6 +243,11 @@ public final class Engine {
   /** Returns the heartbeat watcher. */
   public HeartbeatWatcher watcher() {
     return watcher;
+  }
+
+  /** Returns the recovery loop. */
+  public RecoveryLoop recovery() {
+    return recovery;
   }
 
   /** Returns the lease keeper. */

@@ -6,10 +6,13 @@ import dev.crewrecovery.api.Liveness;
 import dev.crewrecovery.api.Owner;
 import dev.crewrecovery.api.ProcessRef;
 import dev.crewrecovery.api.RunId;
+import dev.crewrecovery.api.RunStatus;
 import dev.crewrecovery.api.SessionId;
 import dev.crewrecovery.api.TaskStatus;
+import dev.crewrecovery.api.VerdictKind;
 import dev.crewrecovery.api.spi.TerminationOutcome;
 import dev.crewrecovery.core.HeartbeatLevel;
+import dev.crewrecovery.core.RecoveryAction;
 import dev.crewrecovery.core.RecoveryListener;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -91,5 +94,21 @@ public final class SafeListener implements RecoveryListener {
     guard(
         "onWorkerTermination",
         () -> delegate.onWorkerTermination(attempt, worker, liveness, outcome));
+  }
+
+  @Override
+  public void onVerdictChanged(RunId runId, VerdictKind verdict, String why) {
+    guard("onVerdictChanged", () -> delegate.onVerdictChanged(runId, verdict, why));
+  }
+
+  @Override
+  public void onRunReconciled(
+      RunId runId, VerdictKind verdict, RecoveryAction action, RunStatus status) {
+    guard("onRunReconciled", () -> delegate.onRunReconciled(runId, verdict, action, status));
+  }
+
+  @Override
+  public void onRunAdopted(RunId runId, Owner previous, long epoch) {
+    guard("onRunAdopted", () -> delegate.onRunAdopted(runId, previous, epoch));
   }
 }

@@ -1,0 +1,42 @@
+package dev.crewrecovery.core;
+
+import dev.crewrecovery.api.RunId;
+import dev.crewrecovery.api.VerdictKind;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What {@link Recovery#apply} did with a plan. Immutable.
+ *
+ * @param runId the run
+ * @param status APPLIED or SKIPPED
+ * @param freshVerdict the verdict re-decided when applying, or null when none was reached
+ * @param action the plan's action
+ * @param detail why, in words
+ */
+public record ApplyResult(
+    RunId runId,
+    Status status,
+    @Nullable VerdictKind freshVerdict,
+    RecoveryAction action,
+    String detail) {
+
+  /** Whether the plan was applied. */
+  public enum Status {
+    /** The action was applied (for NO_OP and DIAGNOSE: nothing to write, as planned). */
+    APPLIED,
+    /**
+     * Nothing was written: the fresh verdict or policy action differs from the plan's, a live
+     * session owns the run and the plan is not forced, or this version does not apply the action.
+     */
+    SKIPPED
+  }
+
+  /** Validates the components. */
+  public ApplyResult {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(detail, "detail");
+  }
+}
