@@ -764,7 +764,7 @@ public final class DefaultDeliveryCoordinator implements DeliveryCoordinator, De
     }
   }
 
-  private TreeMap<Long, Entry> queueOf(@Nullable SessionId owner) {
+  private java.util.NavigableMap<Long, Entry> queueOf(@Nullable SessionId owner) {
     return owner == null ? ownerless : owned.computeIfAbsent(owner, k -> new TreeMap<>());
   }
 
