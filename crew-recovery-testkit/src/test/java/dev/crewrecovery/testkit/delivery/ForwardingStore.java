@@ -1,30 +1,19 @@
 package dev.crewrecovery.testkit.delivery;
 
-import dev.crewrecovery.api.AttemptId;
 import dev.crewrecovery.api.DeadletterEntry;
 import dev.crewrecovery.api.DeadletterId;
 import dev.crewrecovery.api.DeadletterMark;
 import dev.crewrecovery.api.Delivery;
 import dev.crewrecovery.api.DeliveryId;
-import dev.crewrecovery.api.HeartbeatReading;
-import dev.crewrecovery.api.Lease;
 import dev.crewrecovery.api.NewEvent;
 import dev.crewrecovery.api.RunEvent;
 import dev.crewrecovery.api.RunId;
 import dev.crewrecovery.api.RunSnapshot;
-import dev.crewrecovery.api.SessionId;
 import dev.crewrecovery.api.StoredDeadletter;
-import dev.crewrecovery.api.TaskId;
-import dev.crewrecovery.api.spi.ActiveRun;
-import dev.crewrecovery.api.spi.ChangeFeed;
 import dev.crewrecovery.api.spi.DeadletterFilter;
-import dev.crewrecovery.api.spi.HeartbeatOutcome;
 import dev.crewrecovery.api.spi.PruneResult;
 import dev.crewrecovery.api.spi.RunStore;
-import dev.crewrecovery.api.spi.StoreStats;
 import dev.crewrecovery.api.spi.Update;
-import dev.crewrecovery.api.spi.UpdateFunction;
-import dev.crewrecovery.api.spi.UpdateResult;
 import dev.crewrecovery.testkit.InMemoryRunStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,12 +28,13 @@ import java.util.Set;
  * the marks of delivery it forwards, offers short-hands for the tests, and lets a test override a
  * method to inject a failure (the in-memory store itself is final).
  */
-public class ForwardingStore implements RunStore {
+public class ForwardingStore extends dev.crewrecovery.testkit.ForwardingRunStore {
   private final InMemoryRunStore delegate;
   private final Map<String, Integer> calls = new HashMap<>();
   private final Map<DeliveryId, Instant> marked = new HashMap<>();
 
   public ForwardingStore(InMemoryRunStore delegate) {
+    super(delegate);
     this.delegate = delegate;
   }
 
@@ -163,92 +153,5 @@ public class ForwardingStore implements RunStore {
   public boolean deliveredSince(DeliveryId id, Instant since) {
     count("deliveredSince");
     return delegate.deliveredSince(id, since);
-  }
-
-  // ---------------------------------------------------------------- forwarded
-
-  @Override
-  public RunSnapshot create(RunSnapshot initial, List<NewEvent> events) {
-    return delegate.create(initial, events);
-  }
-
-  @Override
-  public UpdateResult update(RunId runId, UpdateFunction fn) {
-    return delegate.update(runId, fn);
-  }
-
-  @Override
-  public List<ActiveRun> activeRuns() {
-    return delegate.activeRuns();
-  }
-
-  @Override
-  public List<RunId> allRuns() {
-    return delegate.allRuns();
-  }
-
-  @Override
-  public List<RunEvent> events(RunId runId, long afterSeq, int limit) {
-    return delegate.events(runId, afterSeq, limit);
-  }
-
-  @Override
-  public HeartbeatOutcome recordHeartbeat(AttemptId attempt, Instant at) {
-    return delegate.recordHeartbeat(attempt, at);
-  }
-
-  @Override
-  public HeartbeatOutcome recordActivity(AttemptId attempt, Instant at) {
-    return delegate.recordActivity(attempt, at);
-  }
-
-  @Override
-  public HeartbeatOutcome recordWorkerEnded(AttemptId attempt, Instant at) {
-    return delegate.recordWorkerEnded(attempt, at);
-  }
-
-  @Override
-  public Map<TaskId, HeartbeatReading> heartbeats(RunId runId) {
-    return delegate.heartbeats(runId);
-  }
-
-  @Override
-  public Lease acquireLease(SessionId session, Instant now) {
-    return delegate.acquireLease(session, now);
-  }
-
-  @Override
-  public Lease renewLease(SessionId session, long incarnation, Instant now) {
-    return delegate.renewLease(session, incarnation, now);
-  }
-
-  @Override
-  public void releaseLease(SessionId session, long incarnation) {
-    delegate.releaseLease(session, incarnation);
-  }
-
-  @Override
-  public Optional<Lease> lease(SessionId session) {
-    return delegate.lease(session);
-  }
-
-  @Override
-  public List<Lease> leases() {
-    return delegate.leases();
-  }
-
-  @Override
-  public Optional<ChangeFeed> changes() {
-    return delegate.changes();
-  }
-
-  @Override
-  public StoreStats stats() {
-    return delegate.stats();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }
