@@ -190,6 +190,13 @@ public final class Ledger implements RunLedger {
     return task;
   }
 
+  /** The current task of {@code attempt}, checked for an ordinary move to {@code target}. */
+  private static TaskState taskMovingTo(RunSnapshot s, AttemptId attempt, TaskStatus target) {
+    TaskState task = currentTask(s, attempt, target);
+    task.status().checkMoveTo(s.status(), task.id(), target, TransitionReason.ORDINARY);
+    return task;
+  }
+
   private static Attempt current(TaskState task) {
     return task.currentAttempt()
         .orElseThrow(() -> new IllegalStateException("task " + task.id() + " has no attempt"));
@@ -730,9 +737,7 @@ public final class Ledger implements RunLedger {
         attempt.runId(),
         false,
         (s, now) -> {
-          TaskState task = currentTask(s, attempt, TaskStatus.COMPLETED);
-          task.status()
-              .checkMoveTo(s.status(), task.id(), TaskStatus.COMPLETED, TransitionReason.ORDINARY);
+          TaskState task = taskMovingTo(s, attempt, TaskStatus.COMPLETED);
           Plan withResult = withResult(s, task, attempt, reference, now);
           if (withResult == null) {
             return completePlan(new Plan(s), s, task, now, BY_HOST);
@@ -845,10 +850,7 @@ public final class Ledger implements RunLedger {
         attempt.runId(),
         false,
         (s, now) -> {
-          TaskState task = currentTask(s, attempt, TaskStatus.NEEDS_ATTENTION);
-          task.status()
-              .checkMoveTo(
-                  s.status(), task.id(), TaskStatus.NEEDS_ATTENTION, TransitionReason.ORDINARY);
+          TaskState task = taskMovingTo(s, attempt, TaskStatus.NEEDS_ATTENTION);
           return new Plan(s.withTask(close(task, TaskStatus.NEEDS_ATTENTION, now)))
               .event(
                   Events.data()
@@ -866,9 +868,7 @@ public final class Ledger implements RunLedger {
         attempt.runId(),
         false,
         (s, now) -> {
-          TaskState task = currentTask(s, attempt, TaskStatus.WAITING);
-          task.status()
-              .checkMoveTo(s.status(), task.id(), TaskStatus.WAITING, TransitionReason.ORDINARY);
+          TaskState task = taskMovingTo(s, attempt, TaskStatus.WAITING);
           TaskState next =
               task.toBuilder()
                   .status(TaskStatus.WAITING)
