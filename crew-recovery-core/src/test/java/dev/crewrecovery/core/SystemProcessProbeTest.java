@@ -129,6 +129,10 @@ class SystemProcessProbeTest {
     return stat.charAt(stat.lastIndexOf(')') + 2);
   }
 
+  private static String commOf(long pid) throws IOException {
+    return Files.readString(PROC.resolve(pid + "/comm")).strip();
+  }
+
   private static String bootId() throws IOException {
     return Files.readString(PROC.resolve("sys/kernel/random/boot_id")).strip();
   }
@@ -213,17 +217,29 @@ class SystemProcessProbeTest {
     }
 
     @Test
-    void anUnreapedChildIsDead() throws Exception {
+    void anUnreapedChildIsDead(@TempDir Path dir) throws Exception {
       SystemProcessProbe probe = probe();
-      // The shell starts `sleep 0` in the background, prints its pid, then becomes `sleep 30`,
-      // which never waits for children: `sleep 0` exits and stays a zombie.
-      Child parent = start("sh", "-c", "sleep 0 & echo $!; exec sleep 30");
+      // The shell starts `cat FIFO` in the background, prints its pid, then becomes `sleep 30`,
+      // which never waits for children. `cat` blocks on the FIFO until this test closes it, so it
+      // can only exit after the exec: a shell that reaps its background jobs (bash does, on
+      // SIGCHLD) never gets the chance, and the child stays a zombie.
+      Path fifo = dir.resolve("gate");
+      assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+      Child parent =
+          start("sh", "-c", "cat \"$0\" >/dev/null & echo $!; exec sleep 30", fifo.toString());
       long zombie = Long.parseLong(parent.readLine().strip());
       long ticks = startTicksOf(zombie);
-      // The kernel offers no event for "another process's child became a zombie" (only its
-      // parent can wait for it), so poll its state, bounded by an overall deadline. `sleep 0`
-      // exits within milliseconds; the deadline only guards against a broken setup.
+      // The kernel offers no event for "another process became sleep" or "another process's
+      // child became a zombie" (only its parent can wait for it), so poll, bounded by an overall
+      // deadline that only guards against a broken setup.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+      while (!commOf(parent.pid()).equals("sleep") && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      }
+      assertThat(commOf(parent.pid())).isEqualTo("sleep");
+      try (var gate = Files.newOutputStream(fifo)) {
+        gate.flush();
+      }
       while (stateOf(zombie) != 'Z' && System.nanoTime() < deadline) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
       }
