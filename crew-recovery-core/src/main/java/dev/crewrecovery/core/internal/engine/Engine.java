@@ -9,6 +9,7 @@ import dev.crewrecovery.api.SessionId;
 import dev.crewrecovery.api.spi.Clock;
 import dev.crewrecovery.api.spi.DeliverySink;
 import dev.crewrecovery.api.spi.ProcessProbe;
+import dev.crewrecovery.api.spi.PruneResult;
 import dev.crewrecovery.api.spi.RunStore;
 import dev.crewrecovery.core.DeadletterConfig;
 import dev.crewrecovery.core.DeadletterListener;
@@ -57,6 +58,12 @@ import org.jspecify.annotations.Nullable;
 public final class Engine {
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
+
+  /**
+   * How often the session prunes the deadletter (DESIGN section 10: retention and capacity come
+   * from the configuration); the first prune runs right after start.
+   */
+  public static final Duration DEADLETTER_PRUNE_INTERVAL = Duration.ofHours(1);
 
   private enum Life {
     NEW,
@@ -145,6 +152,11 @@ public final class Engine {
               public void appended(DeadletterEntry entry) {
                 safe.onDeadletter(entry);
               }
+
+              @Override
+              public void overCapacity(PruneResult result) {
+                safe.onDeadletterOverCapacity(result, config.deadletterCapacity());
+              }
             },
             System.getLogger(DefaultDeadletters.class.getName()),
             new SessionRedrive());
@@ -198,9 +210,20 @@ public final class Engine {
     loops.add(lease);
     loops.add(watch);
     loops.add(recover);
+    Loop prune =
+        new Loop(
+            "deadletter prune",
+            s,
+            () -> {
+              pruneDeadletters();
+              return DEADLETTER_PRUNE_INTERVAL;
+            },
+            DEADLETTER_PRUNE_INTERVAL);
+    loops.add(prune);
     lease.start(config.leaseRenewInterval());
     recover.start(Duration.ZERO);
     watch.start(config.watcherInterval());
+    prune.start(Duration.ZERO);
   }
 
   /**
@@ -281,6 +304,16 @@ public final class Engine {
   /** Returns the watch of worker exits. */
   public WorkerExits exits() {
     return exits;
+  }
+
+  /**
+   * Prunes the deadletter now with the configured retention and capacity (the scheduled prune's
+   * body; tests in manual mode call it).
+   *
+   * @return what was pruned
+   */
+  public PruneResult pruneDeadletters() {
+    return deadletters.prune(services.clock().now());
   }
 
   /** Returns the session-bound deadletter service. */
