@@ -52,10 +52,11 @@ public final class RecoveryConfig {
    */
   public static final Pattern DEFAULT_LOG_REDACTION =
       Pattern.compile(
-          "(?i)((?:password|passwd|pwd|token|secret|api[_-]?key|access[_-]?key|private[_-]?key"
-              + "|client[_-]?secret|authorization)[\\w.-]*\"?\\s*[=:]\\s*\"?)[^\\s\"',;&]+"
-              + "|(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]+"
-              + "|\\b((?:AKIA|ASIA))[A-Z0-9]{16}\\b");
+          "(?i:((?:password|passwd|token|secret|api[_-]?key|access[_-]?key|private[_-]?key"
+              + "|client[_-]?secret|authorization)[\\w.-]*[\"']?\\s*[=:]\\s*[\"']?)"
+              + "(?:(?:bearer|basic|token)\\s+)?)[^\\s\"',;&]+"
+              + "|(?i:(bearer\\s+))[A-Za-z0-9._~+/=-]+"
+              + "|\\b(AKIA|ASIA)[A-Z0-9]{16}\\b");
 
   /** The heartbeat watcher ticks this often: 5 s. */
   public static final Duration DEFAULT_WATCHER_INTERVAL = Duration.ofSeconds(5);
