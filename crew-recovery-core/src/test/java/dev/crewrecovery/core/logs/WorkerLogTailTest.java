@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end on the owner's side: a worker this JVM started dies, its observed exit fails the
- * attempt with WORKER_LOST, and the failure carries the redacted tail of the worker's log. The
- * test waits for the failure with {@code awaitTask}: no sleep, no polling.
+ * attempt with WORKER_LOST, and the failure carries the redacted tail of the worker's log. The test
+ * waits for the failure with {@code awaitTask}: no sleep, no polling.
  */
 class WorkerLogTailTest {
   @TempDir Path dir;
