@@ -12,6 +12,7 @@ import dev.crewrecovery.api.RunStatus;
 import dev.crewrecovery.api.SessionId;
 import dev.crewrecovery.api.TaskId;
 import dev.crewrecovery.api.TaskStatus;
+import dev.crewrecovery.api.spi.RunStore;
 import dev.crewrecovery.core.CrewRecovery;
 import dev.crewrecovery.core.FileRunStore;
 import dev.crewrecovery.core.RecoveryConfig;
@@ -24,6 +25,8 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -353,6 +357,44 @@ class AwaitRunTest {
 
     assertThat(f.get(60, TimeUnit.SECONDS).status()).isEqualTo(RunStatus.CANCELLED);
     assertThat(hub(crew).rescans()).isZero();
+  }
+
+  @Test
+  void withAStoreThatHasNoChangeFeedTheReReadCompletesTheWaiters() throws Exception {
+    FileRunStore file = FileRunStore.open(root);
+    closing.add(file);
+    // Not a FileRunStore to the hub (no watch, no file stamps) and no feed: re-reads alone.
+    RunStore bare =
+        (RunStore)
+            Proxy.newProxyInstance(
+                RunStore.class.getClassLoader(),
+                new Class<?>[] {RunStore.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("changes")) {
+                    return Optional.empty();
+                  }
+                  try {
+                    return method.invoke(file, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    CrewRecovery crew =
+        CrewRecovery.builder()
+            .store(bare)
+            .sessionId(SessionId.of("await-test"))
+            .config(RecoveryConfig.builder().awaitRescanInterval(Duration.ofMillis(100)).build())
+            .build();
+    closing.add(crew);
+    crew.start();
+    RunId id = RunId.of("r1");
+    crew.runs().create(id, List.of(T1));
+    CompletableFuture<RunSnapshot> f = crew.runs().awaitRun(id);
+
+    crew.runs().finish(id, RunStatus.CANCELLED);
+
+    assertThat(f.get(60, TimeUnit.SECONDS).status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(hub(crew).rescans()).isPositive();
   }
 
   // ------------------------------------------------------------------------------ helpers
