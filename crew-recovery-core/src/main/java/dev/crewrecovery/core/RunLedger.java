@@ -155,7 +155,8 @@ public interface RunLedger {
   /**
    * Subscribes a listener to every state change of a run (see {@link RunChangeListener} for order,
    * threading and what "every" means across processes). The listener is first called with the run's
-   * current snapshot, before this method returns. Not a write: allowed before {@link
+   * current snapshot, before this method returns (unless another thread is passing on a change of
+   * the run at that moment: then that thread makes the call). Not a write: allowed before {@link
    * CrewRecovery#start()}.
    *
    * @param runId the run

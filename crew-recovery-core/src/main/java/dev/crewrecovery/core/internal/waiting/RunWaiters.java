@@ -147,7 +147,8 @@ public final class RunWaiters implements AutoCloseable {
   }
 
   /**
-   * Subscribes a listener to a run; it is called with the current snapshot before this returns.
+   * Subscribes a listener to a run; it is called with the current snapshot before this returns,
+   * unless another thread is passing on a change of the run at that moment (that thread calls it).
    *
    * @param runId the run
    * @param listener the listener
