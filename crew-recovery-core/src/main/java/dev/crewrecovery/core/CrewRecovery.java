@@ -123,7 +123,10 @@ public final class CrewRecovery implements AutoCloseable {
    * recorded while no session was active is delivered after a restart and {@code activate}. The
    * session's watcher tick retries the head of the queue while active and expires items older than
    * the TTL, except inside a time-discontinuity grace window; the recovery loop and redrive re-own
-   * the queued items of a run they adopt.
+   * the queued items of a run they adopt. At {@link #start()} the results recorded within the TTL
+   * in the active runs this session id owns are handed over again, so a crash between a result's
+   * commit and its hand-over loses nothing (already pending, delivered or deadlettered ones are not
+   * repeated).
    *
    * @return the coordinator (the same instance on every call)
    * @throws IllegalStateException if the facade was built without a {@link Builder#sink sink}

@@ -26,6 +26,7 @@ import dev.crewrecovery.core.internal.delivery.DefaultDeliveryCoordinator;
 import dev.crewrecovery.core.internal.delivery.DeliverySource;
 import dev.crewrecovery.core.internal.delivery.RecordingDeliverySource;
 import dev.crewrecovery.core.internal.delivery.Redeliveries;
+import dev.crewrecovery.core.internal.delivery.ResultRederivation;
 import dev.crewrecovery.core.internal.heartbeat.HeartbeatWatcher;
 import dev.crewrecovery.core.internal.heartbeat.ObservationTracker;
 import dev.crewrecovery.core.internal.ledger.Ledger;
@@ -214,6 +215,19 @@ public final class Engine {
     }
     session.start();
     life = Life.STARTED;
+    DefaultDeliveryCoordinator c = coordinator;
+    if (c != null) {
+      try {
+        ResultRederivation.rederive(
+            services.store(),
+            c,
+            session.id(),
+            services.clock().now().minus(services.config().deliveryTtl()),
+            System.getLogger(DeliveryCoordinator.class.getName()));
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "could not re-derive result deliveries at start", e);
+      }
+    }
     if (manual) {
       exits.executor(Runnable::run);
       recovery.executor(Runnable::run);
