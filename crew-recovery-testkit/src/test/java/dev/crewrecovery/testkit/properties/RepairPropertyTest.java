@@ -36,6 +36,10 @@ class RepairPropertyTest {
 
   private static final AtomicInteger COMPLETED_BY_RESULT = new AtomicInteger();
 
+  private static final AtomicInteger P3_EXAMPLES = new AtomicInteger();
+
+  private static final AtomicInteger P7_EXAMPLES = new AtomicInteger();
+
   /** Runs the host on the world and returns it, with the snapshots before as {@code before}. */
   private static ManualDriver settle(World w) {
     ManualDriver d = w.host();
@@ -50,6 +54,7 @@ class RepairPropertyTest {
         .forAll(longs().all())
         .checkAssert(
             seed -> {
+              P3_EXAMPLES.incrementAndGet();
               World w = new World(seed);
               Map<RunId, RunSnapshot> before = w.snapshots();
               try (ManualDriver d = settle(w)) {
@@ -151,6 +156,7 @@ class RepairPropertyTest {
         .forAll(longs().all())
         .checkAssert(
             seed -> {
+              P7_EXAMPLES.incrementAndGet();
               World w = new World(seed);
               Map<RunId, RunSnapshot> before = w.snapshots();
               try (ManualDriver d = settle(w)) {
@@ -183,7 +189,11 @@ class RepairPropertyTest {
   @AfterAll
   static void thePropertiesWereNotVacuous() {
     // Property 3 and 7 each ran on a thousand worlds; enough of them made the engine act.
-    assertThat(REPAIRED_RUNS.get()).isGreaterThan(EXAMPLES / 10);
-    assertThat(COMPLETED_BY_RESULT.get()).isGreaterThan(EXAMPLES / 20);
+    if (P3_EXAMPLES.get() == EXAMPLES) {
+      assertThat(REPAIRED_RUNS.get()).isGreaterThan(EXAMPLES / 10);
+    }
+    if (P7_EXAMPLES.get() == EXAMPLES) {
+      assertThat(COMPLETED_BY_RESULT.get()).isGreaterThan(EXAMPLES / 20);
+    }
   }
 }
