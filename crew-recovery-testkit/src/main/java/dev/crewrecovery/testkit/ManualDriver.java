@@ -32,8 +32,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Runs the real engine ({@link CrewRecovery}: its ledger, heartbeat watcher, lease renewal and
  * recovery loop) one step at a time on fakes: a {@link FakeClock}, a {@link FakeProcessProbe} and a
- * {@link RunStore} (an {@link InMemoryRunStore} unless another is given). Nothing is scheduled and no
- * thread is started: the driver is the scheduler. It keeps, per loop of the host, the monotonic
+ * {@link RunStore} (an {@link InMemoryRunStore} unless another is given). Nothing is scheduled and
+ * no thread is started: the driver is the scheduler. It keeps, per loop of the host, the monotonic
  * instant at which the loop is next due (the delay each loop asks for after each run, as the
  * engine's own scheduler does), and runs a loop only when a test moves time past that instant or
  * asks for it. The first recovery pass of a (re)started host is due at once, as in production.
@@ -51,10 +51,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #recyclePid} ends a worker and gives its pid to an unrelated process (RECYCLED);
  *   <li>{@link #crashHost()} kills the host without any shutdown: its loops and exit watches stop,
  *       its lease stays in the store, unreleased, and workers keep running; {@link #restartHost()}
- *       then starts a new {@code CrewRecovery} with the same session id on the same store, clock and
- *       probe (a new incarnation);
- *   <li>{@link #pauseHost(Duration)} freezes the host while time passes (a long GC pause): its loops
- *       run again, once, when it wakes;
+ *       then starts a new {@code CrewRecovery} with the same session id on the same store, clock
+ *       and probe (a new incarnation);
+ *   <li>{@link #pauseHost(Duration)} freezes the host while time passes (a long GC pause): its
+ *       loops run again, once, when it wakes;
  *   <li>{@link #stepWall(Duration)} sets the wall clock (NTP), {@link #suspend(Duration)} suspends
  *       the machine (wall time moves, monotonic time does not, and nobody runs).
  * </ul>
@@ -152,7 +152,9 @@ public final class ManualDriver implements AutoCloseable {
 
   // ------------------------------------------------------------------------------ accessors
 
-  /** Returns the clock every part reads; a test may read it, and should move time via the driver. */
+  /**
+   * Returns the clock every part reads; a test may read it, and should move time via the driver.
+   */
   public FakeClock clock() {
     return clock;
   }
@@ -605,8 +607,8 @@ public final class ManualDriver implements AutoCloseable {
 
   /**
    * Ends the worker of a task's current attempt and gives its pid to an unrelated new process: the
-   * worker's ref probes RECYCLED, its exit watches fire at once, and {@code identify(pid)} finds the
-   * newcomer.
+   * worker's ref probes RECYCLED, its exit watches fire at once, and {@code identify(pid)} finds
+   * the newcomer.
    *
    * @param runId the run
    * @param taskId the task

@@ -138,8 +138,8 @@ public final class Simulation {
   }
 
   /**
-   * {@code result <run> <task>}: {@link ManualDriver#recordResult} while the task is RUNNING and the
-   * host up.
+   * {@code result <run> <task>}: {@link ManualDriver#recordResult} while the task is RUNNING and
+   * the host up.
    */
   public record Result(int run, int task) implements Action {
     @Override
@@ -166,9 +166,7 @@ public final class Simulation {
   public record Complete(int run, int task) implements Action {
     @Override
     public void apply(ManualDriver d) {
-      if (d.hostUp()
-          && running(d, run, task)
-          && d.worker(runId(run), taskId(task)).isPresent()) {
+      if (d.hostUp() && running(d, run, task) && d.worker(runId(run), taskId(task)).isPresent()) {
         try {
           d.completeTask(runId(run), taskId(task));
         } catch (CrewRecoveryException e) {
@@ -447,7 +445,10 @@ public final class Simulation {
     Duration.ofMinutes(20)
   };
   private static final Duration[] WALL_STEPS = {
-    Duration.ofHours(-1), Duration.ofHours(1), Duration.ofHours(25), Duration.ofSeconds(-10),
+    Duration.ofHours(-1),
+    Duration.ofHours(1),
+    Duration.ofHours(25),
+    Duration.ofSeconds(-10),
     Duration.ofSeconds(3)
   };
   private static final Duration[] SUSPENDS = {Duration.ofSeconds(30), Duration.ofHours(8)};
@@ -622,8 +623,7 @@ public final class Simulation {
   }
 
   /**
-   * Executes a schedule given in text form, as a {@link Failure} prints it, and throws if it
-   * fails.
+   * Executes a schedule given in text form, as a {@link Failure} prints it, and throws if it fails.
    *
    * @param text the schedule
    * @throws Failure (with seed 0, not shrunk further) when an invariant is violated
@@ -716,8 +716,8 @@ public final class Simulation {
     }
 
     /**
-     * Sets where each execution's driver comes from; the builder must build a started driver with
-     * a fresh clock, store and probe each time.
+     * Sets where each execution's driver comes from; the builder must build a started driver with a
+     * fresh clock, store and probe each time.
      */
     public Builder driver(Supplier<ManualDriver.Builder> driver) {
       this.driver = Objects.requireNonNull(driver, "driver");

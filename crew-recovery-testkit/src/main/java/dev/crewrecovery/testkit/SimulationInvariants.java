@@ -150,7 +150,11 @@ public final class SimulationInvariants {
       Attempt a = byWorker.get(term.ref());
       if (a == null || a.result() == null) {
         throw new AssertionError(
-            "the engine terminated worker " + term.ref() + " of attempt " + a + " without a result");
+            "the engine terminated worker "
+                + term.ref()
+                + " of attempt "
+                + a
+                + " without a result");
       }
     }
   }

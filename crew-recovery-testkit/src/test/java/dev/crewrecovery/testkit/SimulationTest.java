@@ -46,15 +46,15 @@ class SimulationTest {
     // the first seed whose schedule kills (or recycles) a worker and also does other things
     long seed =
         LongStream.range(0, 1000)
-            .filter(s -> sim.schedule(s).stream().filter(a -> a instanceof Simulation.Kill).count() > 0)
+            .filter(
+                s -> sim.schedule(s).stream().filter(a -> a instanceof Simulation.Kill).count() > 0)
             .findFirst()
             .orElseThrow();
     Simulation.Failure f = catchThrowableOfType(Simulation.Failure.class, () -> sim.check(seed));
     assertThat(f).isNotNull();
     assertThat(f.original()).hasSizeGreaterThan(1);
     assertThat(f.shrunk()).hasSize(1);
-    assertThat(f.shrunk().get(0))
-        .isInstanceOfAny(Simulation.Kill.class, Simulation.Recycle.class);
+    assertThat(f.shrunk().get(0)).isInstanceOfAny(Simulation.Kill.class, Simulation.Recycle.class);
     assertThat(f.seed()).isEqualTo(seed);
     assertThat(f.violation().invariant()).isEqualTo("no worker was ever killed");
     assertThat(f.getMessage())

@@ -188,7 +188,8 @@ final class EvidenceSpace {
   /** Every variant of the subject task. */
   static List<TaskCase> subjects() {
     List<TaskCase> out = new ArrayList<>();
-    out.add(new TaskCase("s", TaskStatus.QUEUED, false, Probe.NO_PROCESS, Activity.NONE, Marker.NONE));
+    out.add(
+        new TaskCase("s", TaskStatus.QUEUED, false, Probe.NO_PROCESS, Activity.NONE, Marker.NONE));
     for (TaskStatus st :
         List.of(
             TaskStatus.COMPLETED,
@@ -196,13 +197,16 @@ final class EvidenceSpace {
             TaskStatus.CANCELLED,
             TaskStatus.SKIPPED,
             TaskStatus.NEEDS_ATTENTION)) {
-      out.add(new TaskCase("s", st, st == TaskStatus.COMPLETED, Probe.DEAD, Activity.NONE, Marker.NONE));
+      out.add(
+          new TaskCase(
+              "s", st, st == TaskStatus.COMPLETED, Probe.DEAD, Activity.NONE, Marker.NONE));
     }
     for (TaskStatus st : List.of(TaskStatus.RUNNING, TaskStatus.WAITING)) {
       for (boolean result : new boolean[] {false, true}) {
         for (Probe p : Probe.values()) {
           for (Activity a : Activity.values()) {
-            for (Marker m : st == TaskStatus.WAITING ? Marker.values() : new Marker[] {Marker.NONE}) {
+            for (Marker m :
+                st == TaskStatus.WAITING ? Marker.values() : new Marker[] {Marker.NONE}) {
               out.add(new TaskCase("s", st, result, p, a, m));
             }
           }
@@ -229,7 +233,12 @@ final class EvidenceSpace {
     out.add(new TaskCase("c", TaskStatus.RUNNING, false, Probe.ALIVE, Activity.NONE, Marker.NONE));
     out.add(
         new TaskCase(
-            "c", TaskStatus.RUNNING, false, Probe.UNPROBED, Activity.TWENTY_FIVE_HOURS, Marker.NONE));
+            "c",
+            TaskStatus.RUNNING,
+            false,
+            Probe.UNPROBED,
+            Activity.TWENTY_FIVE_HOURS,
+            Marker.NONE));
     return out;
   }
 
@@ -276,8 +285,7 @@ final class EvidenceSpace {
   static RunSnapshot snapshot(Case c) {
     // Tasks and manifests are immutable values: built once per variant, shared by every case.
     Manifest m =
-        MANIFESTS.computeIfAbsent(
-            List.of(c.run(), c.runner(), c.updateAge()), k -> manifest(c));
+        MANIFESTS.computeIfAbsent(List.of(c.run(), c.runner(), c.updateAge()), k -> manifest(c));
     List<TaskState> tasks = new ArrayList<>(2);
     for (TaskCase t : c.tasks()) {
       tasks.add(TASKS.computeIfAbsent(t, EvidenceSpace::task));
@@ -287,15 +295,15 @@ final class EvidenceSpace {
 
   private static Manifest manifest(Case c) {
     return Manifest.created(RUN, null, NOW.minus(Duration.ofDays(30))).toBuilder()
-            .status(c.run().status)
-            .epoch(3)
-            .updatedAt(NOW.minus(c.updateAge().age))
-            .runner(c.runner() == Probe.NO_PROCESS ? null : RUNNER, null, null)
-            .approval(
-                c.run().approval == null
-                    ? null
-                    : new ApprovalMarker(NOW.minus(Duration.ofDays(2)), c.run().approval))
-            .build();
+        .status(c.run().status)
+        .epoch(3)
+        .updatedAt(NOW.minus(c.updateAge().age))
+        .runner(c.runner() == Probe.NO_PROCESS ? null : RUNNER, null, null)
+        .approval(
+            c.run().approval == null
+                ? null
+                : new ApprovalMarker(NOW.minus(Duration.ofDays(2)), c.run().approval))
+        .build();
   }
 
   static Evidence.Builder evidence(Case c) {

@@ -239,7 +239,8 @@ class RacingSessionsPropertyTest {
                 }
                 RunSnapshot end = store.load(run).orElseThrow();
                 List<RunEvent> events = store.events(run, 0, 100_000);
-                String where = "seed " + seed + ", order " + order + ", A " + aOutcome + ", end " + end;
+                String where =
+                    "seed " + seed + ", order " + order + ", A " + aOutcome + ", end " + end;
                 long repairs = count(events, "run.reconciled");
                 assertThat(repairs).as(where).isLessThanOrEqualTo(1);
                 TaskState lateTask = end.task(late.taskId()).orElseThrow();
@@ -271,7 +272,9 @@ class RacingSessionsPropertyTest {
                               : List.of(TaskStatus.QUEUED, TaskStatus.CANCELLED));
                   if (repairs == 0) {
                     assertThat(end.manifest().epoch()).as(where).isEqualTo(epoch);
-                    assertThat(end.manifest().owner()).as(where).isEqualTo(a.crew().owner().orElseThrow());
+                    assertThat(end.manifest().owner())
+                        .as(where)
+                        .isEqualTo(a.crew().owner().orElseThrow());
                   } else {
                     assertThat(end.manifest().epoch()).as(where).isEqualTo(epoch + 1);
                   }

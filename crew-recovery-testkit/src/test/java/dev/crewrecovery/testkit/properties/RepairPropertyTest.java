@@ -20,9 +20,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Properties 3, 4, 5 and 7 of issue 4, on the real engine: a host started by a {@link
- * ManualDriver} on a random {@link World} of runs runs its first recovery pass (inside a grace
- * window for a quarter of the worlds), then its watcher and loops for two minutes.
+ * Properties 3, 4, 5 and 7 of issue 4, on the real engine: a host started by a {@link ManualDriver}
+ * on a random {@link World} of runs runs its first recovery pass (inside a grace window for a
+ * quarter of the worlds), then its watcher and loops for two minutes.
  */
 class RepairPropertyTest {
   static {

@@ -48,7 +48,8 @@ final class Section7Oracle {
     }
 
     // 1. Intentional wait. BLOCKED with a PENDING approval marker never expires.
-    if (status == RunStatus.BLOCKED && c.run().approval == dev.crewrecovery.api.ApprovalState.PENDING) {
+    if (status == RunStatus.BLOCKED
+        && c.run().approval == dev.crewrecovery.api.ApprovalState.PENDING) {
       return Expected.of(VerdictKind.AWAITING_APPROVAL);
     }
     // A WAITING task's marker asked at most 24 h ago (a future one is fresh), before its deadline.
@@ -132,7 +133,8 @@ final class Section7Oracle {
     // of any task for more than 24 h.
     if (c.runner() == Probe.ALIVE || c.runner() == Probe.UNKNOWN) {
       boolean quietTasks =
-          tasks.stream().allMatch(t -> t.activity().age == null || t.activity().age.compareTo(DAY) > 0);
+          tasks.stream()
+              .allMatch(t -> t.activity().age == null || t.activity().age.compareTo(DAY) > 0);
       if (c.updateAge().age.compareTo(DAY) > 0 && quietTasks) {
         return c.grace()
             ? Expected.deferring(VerdictKind.ALIVE_BUT_STALE)

@@ -54,7 +54,9 @@ class SimulationPropertyTest {
         if (s.manifest().status() == RunStatus.COMPLETED) {
           note(Seen.RUN_COMPLETED);
         }
-        if (s.tasks().stream().flatMap(t -> t.attempts().stream()).anyMatch(a -> a.failure() != null)) {
+        if (s.tasks().stream()
+            .flatMap(t -> t.attempts().stream())
+            .anyMatch(a -> a.failure() != null)) {
           note(Seen.TASK_REPAIRED);
         }
         for (RunEvent e : d.store().events(id, 0, 100_000)) {

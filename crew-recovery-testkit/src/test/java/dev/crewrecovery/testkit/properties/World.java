@@ -7,8 +7,8 @@ import dev.crewrecovery.api.AttemptId;
 import dev.crewrecovery.api.Liveness;
 import dev.crewrecovery.api.Manifest;
 import dev.crewrecovery.api.Owner;
-import dev.crewrecovery.api.RunEvent;
 import dev.crewrecovery.api.ProcessRef;
+import dev.crewrecovery.api.RunEvent;
 import dev.crewrecovery.api.RunId;
 import dev.crewrecovery.api.RunSnapshot;
 import dev.crewrecovery.api.RunStatus;
@@ -36,10 +36,10 @@ import org.jspecify.annotations.Nullable;
  * scripted process answers, for the properties that run the real engine through a {@link
  * ManualDriver}. A seed gives the same world every time; {@link #toString()} describes it.
  *
- * <p>Runs differ in status (BLOCKED with and without approval, terminal ones included), owner (none,
- * another session with an expired or a live lease, an older incarnation of the driver's session),
- * runner (none, ALIVE, UNKNOWN, DEAD), manifest age, and per task in status, result, worker answer
- * (ALIVE, UNKNOWN, DEAD, RECYCLED, never registered), heartbeat age and wait marker.
+ * <p>Runs differ in status (BLOCKED with and without approval, terminal ones included), owner
+ * (none, another session with an expired or a live lease, an older incarnation of the driver's
+ * session), runner (none, ALIVE, UNKNOWN, DEAD), manifest age, and per task in status, result,
+ * worker answer (ALIVE, UNKNOWN, DEAD, RECYCLED, never registered), heartbeat age and wait marker.
  */
 final class World {
   static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
@@ -59,8 +59,10 @@ final class World {
   final FakeProcessProbe probe = new FakeProcessProbe();
   final boolean grace;
   final Map<RunId, String> described = new LinkedHashMap<>();
+
   /** What each worker answers, by ref, as scripted. */
   final Map<ProcessRef, Liveness> answers = new LinkedHashMap<>();
+
   /** Which runs have a runner that probes DEAD (process evidence that fails every task). */
   final List<RunId> deadRunners = new ArrayList<>();
 
@@ -107,7 +109,8 @@ final class World {
     if (ownerKind == OwnerKind.OTHER_EXPIRED || ownerKind == OwnerKind.OTHER_LIVE) {
       ownerKind = otherLive ? OwnerKind.OTHER_LIVE : OwnerKind.OTHER_EXPIRED;
     }
-    Duration updated = pick(r, List.of(Duration.ofMinutes(1), Duration.ofHours(2), Duration.ofHours(25)));
+    Duration updated =
+        pick(r, List.of(Duration.ofMinutes(1), Duration.ofHours(2), Duration.ofHours(25)));
     ApprovalMarker approval =
         status == RunStatus.BLOCKED && r.nextBoolean()
             ? new ApprovalMarker(T0.minus(Duration.ofDays(2)), ApprovalState.PENDING)
@@ -186,9 +189,9 @@ final class World {
       default -> {}
     }
     answers.put(worker, probe.peek(worker));
-    Attempt a =
-        Attempt.started(AttemptId.of(run, id, 1), T0.minus(Duration.ofDays(2)), worker);
-    boolean result = (status == TaskStatus.RUNNING || status == TaskStatus.WAITING) && r.nextInt(3) == 0;
+    Attempt a = Attempt.started(AttemptId.of(run, id, 1), T0.minus(Duration.ofDays(2)), worker);
+    boolean result =
+        (status == TaskStatus.RUNNING || status == TaskStatus.WAITING) && r.nextInt(3) == 0;
     if (result || status == TaskStatus.COMPLETED) {
       a = a.withResult(new TaskResult("out/" + name, T0.minus(Duration.ofMinutes(2))));
     }
@@ -213,14 +216,7 @@ final class World {
         .append(seen)
         .append(marker == null ? "" : " asked " + Duration.between(marker.askedAt(), T0) + " ago");
     return new TaskState(
-        id,
-        status,
-        List.of(a),
-        true,
-        marker,
-        null,
-        seen == null ? null : T0.minus(seen),
-        null);
+        id, status, List.of(a), true, marker, null, seen == null ? null : T0.minus(seen), null);
   }
 
   /**
