@@ -5,7 +5,6 @@ import dev.crewrecovery.api.AttemptId;
 import dev.crewrecovery.api.ProcessRef;
 import dev.crewrecovery.api.RunId;
 import dev.crewrecovery.api.RunSnapshot;
-import dev.crewrecovery.api.TaskId;
 import dev.crewrecovery.api.TaskState;
 import dev.crewrecovery.api.TaskStatus;
 import dev.crewrecovery.core.RecoveryConfig;
@@ -224,7 +223,7 @@ public final class SimulationInvariants {
                     + " ago (host up for "
                     + Duration.ofNanos(now - upSince)
                     + ") and task "
-                    + TaskId.of(t.id().value())
+                    + t.id()
                     + " is still RUNNING that attempt; allowed "
                     + Duration.ofNanos(allowed));
           }

@@ -176,4 +176,27 @@ class ManualDriverTest {
       assertThat(s.manifest().status()).isEqualTo(RunStatus.FAILED);
     }
   }
+
+  @Test
+  void aPausedHostRunsNothingUntilItWakesThenEachOverdueLoopOnce() {
+    try (ManualDriver d = ManualDriver.builder().build()) {
+      d.startRun("r1", "a");
+      d.runDue(); // the first recovery pass, due at start
+      long passes = d.engine().recovery().passes();
+      long ticks = d.engine().watcher().ticks();
+      java.time.Instant renewed = d.store().lease(d.sessionId()).orElseThrow().renewedAt();
+      d.pauseHost(Duration.ofMinutes(3));
+      assertThat(d.engine().recovery().passes()).isEqualTo(passes);
+      assertThat(d.engine().watcher().ticks()).isEqualTo(ticks);
+      assertThat(d.store().lease(d.sessionId()).orElseThrow().renewedAt()).isEqualTo(renewed);
+      d.runDue();
+      assertThat(d.engine().recovery().passes()).isEqualTo(passes + 1);
+      assertThat(d.engine().watcher().ticks()).isEqualTo(ticks + 1);
+      assertThat(d.store().lease(d.sessionId()).orElseThrow().renewedAt()).isAfter(renewed);
+      // the worker kept beating while the host slept, so nothing is stale
+      assertThat(task(d, A).status()).isEqualTo(TaskStatus.RUNNING);
+      d.tick(); // every loop once more, now
+      assertThat(d.engine().recovery().passes()).isEqualTo(passes + 2);
+    }
+  }
 }

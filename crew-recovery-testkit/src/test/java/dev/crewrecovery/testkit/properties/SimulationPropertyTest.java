@@ -11,6 +11,7 @@ import dev.crewrecovery.api.RunStatus;
 import dev.crewrecovery.testkit.ManualDriver;
 import dev.crewrecovery.testkit.Simulation;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +47,7 @@ class SimulationPropertyTest {
   /** Counts, once per execution, each thing the engine did. */
   private static final class Coverage implements Simulation.Invariant {
     private final Set<Seen> seen = EnumSet.noneOf(Seen.class);
+    private final Map<RunId, Long> lastSeq = new HashMap<>();
 
     @Override
     public void check(ManualDriver d, int step, Simulation.Action action) {
@@ -59,7 +61,10 @@ class SimulationPropertyTest {
             .anyMatch(a -> a.failure() != null)) {
           note(Seen.TASK_REPAIRED);
         }
-        for (RunEvent e : d.store().events(id, 0, 100_000)) {
+        // only the events appended since the last check
+        long after = lastSeq.getOrDefault(id, 0L);
+        for (RunEvent e : d.store().events(id, after, 100_000)) {
+          lastSeq.put(id, e.seq());
           switch (e.type()) {
             case "run.reconciled" -> note(Seen.RUN_REPAIRED);
             case "run.adopted" -> note(Seen.RUN_ADOPTED);
