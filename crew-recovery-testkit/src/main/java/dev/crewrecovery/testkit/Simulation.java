@@ -517,12 +517,12 @@ public final class Simulation {
    */
   public static List<Action> parse(String text) {
     List<Action> out = new ArrayList<>();
-    for (String part : text.split(";")) {
+    for (String part : text.split(";", -1)) {
       String s = part.strip();
       if (s.isEmpty()) {
         continue;
       }
-      String[] w = s.split("\\s+");
+      String[] w = s.split("\\s+", -1);
       try {
         out.add(
             switch (w[0].toLowerCase(Locale.ROOT)) {
