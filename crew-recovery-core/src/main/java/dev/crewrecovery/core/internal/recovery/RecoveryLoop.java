@@ -342,7 +342,7 @@ public final class RecoveryLoop implements Recovery {
             runId, ApplyResult.Status.APPLIED, v.kind(), action, "nothing to write");
       }
       case RETRY -> {
-        return retry(s, v, me, plan.forced() && standing == Standing.LIVE_OWNER);
+        return retry(s, standing, v, me, probes, observations, time);
       }
       case FAIL, FINALIZE, RESUME, KILL_STALE -> {
         boolean forced = standing == Standing.LIVE_OWNER;
@@ -697,36 +697,86 @@ public final class RecoveryLoop implements Recovery {
         runId, verdict.kind(), action, Outcome.REPORTED, note + "; " + verdict.why());
   }
 
-  /** An operator's RETRY, inside the run's update, re-checked on the fresh snapshot. */
-  private ApplyResult retry(RunSnapshot listed, Verdict verdict, Owner me, boolean forced) {
+  /**
+   * An operator's RETRY (DESIGN section 8), inside the run's update: re-checks that nobody took the
+   * run over and, for a run whose owner's lease had expired, that the owner did not renew it; then
+   * re-decides on the fresh snapshot, the heartbeat slots read there and the same keyed probes, and
+   * writes nothing when the verdict moved. Requeued tasks wait QUEUED: the ledger starts no new
+   * attempt while the previous attempt's worker probes ALIVE or UNKNOWN.
+   */
+  private ApplyResult retry(
+      RunSnapshot listed,
+      Standing standing,
+      Verdict verdict,
+      Owner me,
+      Probes probes,
+      ObservationTracker observations,
+      TimeState time) {
     RunId runId = listed.runId();
     Manifest before = listed.manifest();
+    boolean forced = standing == Standing.LIVE_OWNER;
     AtomicReference<@Nullable String> changed = new AtomicReference<>();
-    UpdateResult r =
-        services
-            .store()
-            .update(
-                runId,
-                (current, slots) -> {
-                  changed.set(null);
-                  Manifest fm = current.manifest();
-                  if (!Objects.equals(fm.owner(), before.owner())
-                      || fm.epoch() != before.epoch()
-                      || fm.status() != before.status()) {
-                    changed.set("the run changed meanwhile");
-                    return Update.unchanged();
-                  }
-                  Instant now = services.clock().now();
-                  RunRepair.Result result = RunRepair.retry(current, verdict, me, now);
-                  if (result == null) {
-                    changed.set("no FAILED or CANCELLED task to retry");
-                    return Update.unchanged();
-                  }
-                  if (forced) {
-                    result = RunRepair.marked(result, "forced", "true");
-                  }
-                  return Update.commit(result.next(), List.of(result.event()));
-                });
+    UpdateResult r;
+    try {
+      r =
+          services
+              .store()
+              .update(
+                  runId,
+                  (current, slots) -> {
+                    changed.set(null);
+                    Manifest fm = current.manifest();
+                    if (!Objects.equals(fm.owner(), before.owner())
+                        || fm.epoch() != before.epoch()
+                        || fm.status() != before.status()) {
+                      changed.set(
+                          "the run changed meanwhile (owner "
+                              + fm.owner()
+                              + ", epoch "
+                              + fm.epoch()
+                              + ", "
+                              + fm.status()
+                              + ")");
+                      return Update.unchanged();
+                    }
+                    Instant now = services.clock().now();
+                    Owner owner = fm.owner();
+                    if (standing == Standing.EXPIRED_OWNER && owner != null) {
+                      Lease lease = services.store().lease(owner.session()).orElse(null);
+                      boolean grace = session.inGrace(services.clock().monotonicNanos());
+                      if (leaseLive(lease, owner, now, grace)) {
+                        changed.set("the owner " + owner + " renewed its lease meanwhile");
+                        return Update.unchanged();
+                      }
+                    }
+                    Verdict fresh =
+                        Decider.decide(
+                            evidence(current, slots, probes, observations, now),
+                            now,
+                            time,
+                            decisionPolicy);
+                    if (fresh.kind() != verdict.kind()) {
+                      changed.set("the verdict moved to " + fresh.kind() + ": " + fresh.why());
+                      return Update.unchanged();
+                    }
+                    RunRepair.Result result = RunRepair.retry(current, fresh, me, now);
+                    if (result == null) {
+                      changed.set("no FAILED or CANCELLED task to retry");
+                      return Update.unchanged();
+                    }
+                    if (forced) {
+                      result = RunRepair.marked(result, "forced", "true");
+                    }
+                    return Update.commit(result.next(), List.of(result.event()));
+                  });
+    } catch (RunNotFoundException e) {
+      return new ApplyResult(
+          runId,
+          ApplyResult.Status.SKIPPED,
+          verdict.kind(),
+          RecoveryAction.RETRY,
+          "the run vanished");
+    }
     if (!r.committed()) {
       String why = changed.get();
       return new ApplyResult(
@@ -738,7 +788,10 @@ public final class RecoveryLoop implements Recovery {
     }
     Manifest m = r.snapshot().manifest();
     session.own(runId, m.epoch());
+    lastVerdict.remove(runId);
     exits.reconcile(r.snapshot());
+    watchRunner(r.snapshot());
+    services.listener().onRunReconciled(runId, verdict.kind(), RecoveryAction.RETRY, m.status());
     return new ApplyResult(
         runId,
         ApplyResult.Status.APPLIED,
@@ -919,6 +972,11 @@ public final class RecoveryLoop implements Recovery {
     d.unknown = action == RecoveryAction.FINALIZE ? Map.of() : fresh.unknownWorkers();
     RunRepair.Result repaired =
         RunRepair.repair(current, fresh, action, now, owner, epoch, orphans);
+    ProcessRef runner = d.runner;
+    if (runner != null) {
+      // KILL_STALE lists the runner it will terminate after the commit in the run.reconciled event.
+      repaired = RunRepair.marked(repaired, "runner", runner.pid() + "@" + runner.host());
+    }
     if (action == RecoveryAction.FAIL && crashLoop(fresh, fm, now)) {
       // The policy would resume but the budget is spent: FAIL, marked, with one run-level entry.
       d.crashLoop = true;
