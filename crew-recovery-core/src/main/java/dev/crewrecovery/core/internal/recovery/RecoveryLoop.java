@@ -14,20 +14,24 @@ import dev.crewrecovery.api.NewEvent;
 import dev.crewrecovery.api.Owner;
 import dev.crewrecovery.api.ProcessRef;
 import dev.crewrecovery.api.ResumeRecord;
+import dev.crewrecovery.api.RunEvent;
 import dev.crewrecovery.api.RunId;
 import dev.crewrecovery.api.RunNotFoundException;
 import dev.crewrecovery.api.RunSnapshot;
 import dev.crewrecovery.api.SessionId;
+import dev.crewrecovery.api.StoredDeadletter;
 import dev.crewrecovery.api.TaskId;
 import dev.crewrecovery.api.TaskState;
 import dev.crewrecovery.api.TaskStatus;
 import dev.crewrecovery.api.VerdictKind;
 import dev.crewrecovery.api.spi.ActiveRun;
+import dev.crewrecovery.api.spi.DeadletterFilter;
 import dev.crewrecovery.api.spi.ProcessExit;
 import dev.crewrecovery.api.spi.TerminationOutcome;
 import dev.crewrecovery.api.spi.Update;
 import dev.crewrecovery.api.spi.UpdateResult;
 import dev.crewrecovery.core.ApplyResult;
+import dev.crewrecovery.core.DiagnosisReport;
 import dev.crewrecovery.core.ReconcileReport;
 import dev.crewrecovery.core.ReconcileReport.Outcome;
 import dev.crewrecovery.core.ReconcileReport.RunReport;
@@ -36,6 +40,7 @@ import dev.crewrecovery.core.RecoveryAction;
 import dev.crewrecovery.core.RecoveryConfig;
 import dev.crewrecovery.core.RecoveryPlan;
 import dev.crewrecovery.core.RecoveryPolicy;
+import dev.crewrecovery.core.ReportSink;
 import dev.crewrecovery.core.internal.decide.Decider;
 import dev.crewrecovery.core.internal.decide.DecisionPolicy;
 import dev.crewrecovery.core.internal.decide.Evidence;
@@ -127,6 +132,7 @@ public final class RecoveryLoop implements Recovery {
   private final Map<RunId, CompletableFuture<ProcessExit>> runnerWatches =
       new ConcurrentHashMap<>();
   private volatile Executor executor = Runnable::run;
+  private volatile ReportSink reportSink = ReportSink.none();
   private final TimeSampler sampler;
   private @Nullable Duration lastForwardJump;
   private @Nullable Instant lastForwardJumpAt;
@@ -170,6 +176,15 @@ public final class RecoveryLoop implements Recovery {
    */
   public void executor(Executor executor) {
     this.executor = Objects.requireNonNull(executor, "executor");
+  }
+
+  /**
+   * Sets where DIAGNOSE reports go ({@link ReportSink#none()} until set).
+   *
+   * @param sink the sink
+   */
+  public void reportSink(ReportSink sink) {
+    this.reportSink = Objects.requireNonNull(sink, "sink");
   }
 
   /**
@@ -284,8 +299,7 @@ public final class RecoveryLoop implements Recovery {
       boolean open = t.status() == TaskStatus.RUNNING || t.status() == TaskStatus.WAITING;
       (open && !t.hasCurrentResult() ? resumable : preserved).add(t.id());
     }
-    List<dev.crewrecovery.api.RunEvent> events =
-        services.store().events(runId, 0, Integer.MAX_VALUE);
+    List<RunEvent> events = services.store().events(runId, 0, Integer.MAX_VALUE);
     long lastSeq = events.isEmpty() ? 0 : events.get(events.size() - 1).seq();
     return Optional.of(
         new RecoveryPlan(
@@ -318,12 +332,9 @@ public final class RecoveryLoop implements Recovery {
     Probes probes = gather(s);
     ObservationTracker observations =
         standing == Standing.OWNED ? tracker : new ObservationTracker();
-    Verdict v =
-        Decider.decide(
-            evidence(s, services.store().heartbeats(runId), probes, observations, now),
-            now,
-            time,
-            decisionPolicy);
+    Map<TaskId, HeartbeatReading> slots = services.store().heartbeats(runId);
+    Evidence evidence = evidence(s, slots, probes, observations, now);
+    Verdict v = Decider.decide(evidence, now, time, decisionPolicy);
     if (v.kind() != plan.verdict()) {
       return new ApplyResult(
           runId, ApplyResult.Status.SKIPPED, v.kind(), action, "the verdict is now " + v.kind());
@@ -337,9 +348,23 @@ public final class RecoveryLoop implements Recovery {
           "the policy's action is now " + actionFor(v, s.manifest(), now));
     }
     switch (action) {
-      case NO_OP, DIAGNOSE -> {
+      case NO_OP -> {
         return new ApplyResult(
             runId, ApplyResult.Status.APPLIED, v.kind(), action, "nothing to write");
+      }
+      case DIAGNOSE -> {
+        // Never changes the snapshot: the report is built from the evidence just gathered.
+        DiagnosisReport report =
+            diagnose(s, v, actionFor(v, s.manifest(), now), evidence, slots, probes, time, now);
+        return new ApplyResult(
+            runId,
+            ApplyResult.Status.APPLIED,
+            v.kind(),
+            action,
+            report.location() == null
+                ? "report built; the session's report sink stored it nowhere"
+                : "report written to " + report.location(),
+            report);
       }
       case RETRY -> {
         return retry(s, standing, v, me, probes, observations, time);
@@ -511,17 +536,92 @@ public final class RecoveryLoop implements Recovery {
     ObservationTracker observations =
         standing == Standing.OWNED ? tracker : new ObservationTracker();
     Map<TaskId, HeartbeatReading> slots = services.store().heartbeats(runId);
-    Verdict verdict =
-        Decider.decide(
-            evidence(listed, slots, probes, observations, now), now, time, decisionPolicy);
-    noteVerdict(runId, verdict, now);
+    Evidence evidence = evidence(listed, slots, probes, observations, now);
+    Verdict verdict = Decider.decide(evidence, now, time, decisionPolicy);
+    boolean newVerdict = noteVerdict(runId, verdict, now);
     RecoveryAction action = actionFor(verdict, m, now);
-    return switch (standing) {
-      case OWNED -> ownerSide(listed, verdict, action, me, probes, observations, time);
-      case OWNERLESS, OWN_OLDER, EXPIRED_OWNER ->
-          recover(listed, standing, verdict, action, me, probes, observations, time);
-      case LIVE_OWNER -> throw new AssertionError("handled above");
-    };
+    RunReport report =
+        switch (standing) {
+          case OWNED -> ownerSide(listed, verdict, action, me, probes, observations, time);
+          case OWNERLESS, OWN_OLDER, EXPIRED_OWNER ->
+              recover(listed, standing, verdict, action, me, probes, observations, time);
+          case LIVE_OWNER -> throw new AssertionError("handled above");
+        };
+    if (newVerdict
+        && action == RecoveryAction.DIAGNOSE
+        && report.outcome() == Outcome.REPORTED
+        && report.report() == null) {
+      // The policy asks for a report: built once per verdict (with its run.verdict event), not at
+      // every pass, so an idle run does not fill the report sink.
+      try {
+        DiagnosisReport d = diagnose(listed, verdict, action, evidence, slots, probes, time, now);
+        String where = d.location() == null ? "report built" : "report written to " + d.location();
+        return new RunReport(
+            runId,
+            report.verdict(),
+            report.action(),
+            report.outcome(),
+            report.detail() + "; " + where,
+            d);
+      } catch (CrewRecoveryException e) {
+        LOG.log(Level.WARNING, "could not store the DIAGNOSE report of run " + runId, e);
+      }
+    }
+    return report;
+  }
+
+  /**
+   * Builds a DIAGNOSE report from evidence gathered outside any exclusion and hands it to the
+   * report sink. Reads the run's events, the leases of its owner and vouching sessions and, when
+   * the store can list them, its deadletter entries; writes nothing to the store.
+   *
+   * @throws CrewRecoveryException when the sink cannot store the report
+   */
+  private DiagnosisReport diagnose(
+      RunSnapshot s,
+      Verdict verdict,
+      @Nullable RecoveryAction policyAction,
+      Evidence evidence,
+      Map<TaskId, HeartbeatReading> slots,
+      Probes probes,
+      TimeState time,
+      Instant now) {
+    RunId runId = s.runId();
+    long mono = services.clock().monotonicNanos();
+    List<RunEvent> events = services.store().events(runId, 0, Integer.MAX_VALUE);
+    Map<SessionId, Lease> leases = new HashMap<>(probes.leases());
+    Owner owner = s.manifest().owner();
+    if (owner != null) {
+      lease(owner.session(), leases);
+    }
+    List<StoredDeadletter> deadletters = null;
+    String deadlettersError = null;
+    try {
+      deadletters = services.store().deadletters(DeadletterFilter.ofRun(runId));
+    } catch (CrewRecoveryException | UnsupportedOperationException e) {
+      deadlettersError = e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+    String json =
+        Diagnosis.render(
+            new Diagnosis.Inputs(
+                s,
+                verdict,
+                policyAction,
+                session.owner(),
+                now,
+                mono,
+                time,
+                decisionPolicy,
+                slots,
+                evidence.observations(),
+                probes.workers(),
+                probes.runner(),
+                leases,
+                events,
+                deadletters,
+                deadlettersError));
+    String location = reportSink.write(runId, now, json);
+    return new DiagnosisReport(runId, now, json, location);
   }
 
   /** The time state of a decision: the grace window, and the last forward step this loop saw. */
@@ -1218,10 +1318,11 @@ public final class RecoveryLoop implements Recovery {
     return b.build();
   }
 
-  private void noteVerdict(RunId runId, Verdict verdict, Instant now) {
+  /** Records a verdict that differs from the last one recorded; returns whether it differed. */
+  private boolean noteVerdict(RunId runId, Verdict verdict, Instant now) {
     VerdictKind previous = lastVerdict.put(runId, verdict.kind());
     if (previous == verdict.kind()) {
-      return;
+      return false;
     }
     NewEvent event =
         Events.data()
@@ -1240,6 +1341,7 @@ public final class RecoveryLoop implements Recovery {
       throw e;
     }
     services.listener().onVerdictChanged(runId, verdict.kind(), verdict.why());
+    return true;
   }
 
   private static boolean allTerminal(RunSnapshot s) {
