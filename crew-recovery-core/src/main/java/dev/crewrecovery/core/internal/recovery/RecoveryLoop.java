@@ -65,6 +65,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -133,9 +134,12 @@ public final class RecoveryLoop implements Recovery {
       new ConcurrentHashMap<>();
   private volatile Executor executor = Runnable::run;
   private volatile ReportSink reportSink = ReportSink.none();
+  private final FutureInstants futures = new FutureInstants();
+
+  /** The runs whose verdict cache was seeded from their latest {@code run.verdict} event. */
+  private final Set<RunId> seeded = ConcurrentHashMap.newKeySet();
+
   private final TimeSampler sampler;
-  private @Nullable Duration lastForwardJump;
-  private @Nullable Instant lastForwardJumpAt;
   private long passes;
 
   /**
@@ -199,33 +203,23 @@ public final class RecoveryLoop implements Recovery {
   /**
    * Runs one scheduled tick: samples (wall, monotonic) time first; on a discontinuity (DESIGN
    * section 9) it opens the session's grace window, appends one {@code time.discontinuity} event to
-   * each active run the pass sweeps and makes one listener call; then runs a pass. A forward wall
-   * step is remembered, so that repairs resting only on a 24 h rule are only proposed for a while
-   * after a large one. Host calls of {@link #reconcileNow()} do not sample.
+   * each active run the pass sweeps that has none for this discontinuity yet (the watcher may have
+   * seen it first), and makes the listener call unless another loop made it; then runs a pass. The
+   * session remembers a forward wall step, so that repairs resting only on a 24 h rule are only
+   * proposed for a while after a large one.
    *
    * @return the delay to the next tick: the scan interval
    */
   public Duration tick() {
-    Instant now = services.clock().now();
-    long mono = services.clock().monotonicNanos();
-    Optional<Discontinuity> d;
-    synchronized (this) {
-      d = sampler.sample(now, mono);
-      if (d.isPresent() && d.get().drift().compareTo(Duration.ZERO) > 0) {
-        lastForwardJump = d.get().drift();
-        lastForwardJumpAt = now;
-      }
-    }
-    if (d.isPresent() && session.isActive()) {
-      session.discontinuity(mono);
-    }
-    pass(d.orElse(null));
-    d.ifPresent(x -> services.listener().onTimeDiscontinuity(x.drift(), x.gap()));
+    sampledPass(true);
     return config.scanInterval();
   }
 
   /**
-   * Runs one pass for a host ({@code reconcileNow()}).
+   * Runs one pass for a host ({@code reconcileNow()}), after sampling time as a tick does but for
+   * drift only: a wall step or a suspend since the last sample is a discontinuity (grace window,
+   * events, listener call); the time between two host calls is not a gap, as the loop's own ticks
+   * still measure that.
    *
    * @return the report
    * @throws IllegalStateException before the session started or after it closed
@@ -233,7 +227,25 @@ public final class RecoveryLoop implements Recovery {
   @Override
   public ReconcileReport reconcileNow() {
     requireRunning("reconcileNow()");
-    return pass();
+    return sampledPass(false);
+  }
+
+  private ReconcileReport sampledPass(boolean tick) {
+    Instant now = services.clock().now();
+    long mono = services.clock().monotonicNanos();
+    Optional<Discontinuity> d;
+    synchronized (this) {
+      d = tick ? sampler.sample(now, mono) : sampler.sampleDrift(now, mono);
+    }
+    Session.Episode episode = null;
+    if (d.isPresent() && session.isActive()) {
+      episode = session.discontinuity(d.get(), now, mono);
+    }
+    ReconcileReport report = pass(d.orElse(null), episode);
+    if (d.isPresent() && (episode == null || episode.announce())) {
+      services.listener().onTimeDiscontinuity(d.get().drift(), d.get().gap());
+    }
+    return report;
   }
 
   private void requireRunning(String what) {
@@ -395,10 +407,11 @@ public final class RecoveryLoop implements Recovery {
    * @return the report of every run listed (empty when the session may not write)
    */
   public ReconcileReport pass() {
-    return pass(null);
+    return pass(null, null);
   }
 
-  private synchronized ReconcileReport pass(@Nullable Discontinuity discontinuity) {
+  private synchronized ReconcileReport pass(
+      @Nullable Discontinuity discontinuity, Session.@Nullable Episode episode) {
     passes++;
     Instant at = services.clock().now();
     Owner me;
@@ -427,7 +440,7 @@ public final class RecoveryLoop implements Recovery {
                     + " resolve it"));
         continue;
       }
-      if (discontinuity != null) {
+      if (discontinuity != null && (episode == null || episode.firstFor(run.runId()))) {
         try {
           services
               .store()
@@ -440,11 +453,15 @@ public final class RecoveryLoop implements Recovery {
                           .put("by", RunRepair.BY_RECOVERY)
                           .event(Events.TIME_DISCONTINUITY, at)));
         } catch (CrewRecoveryException e) {
+          if (episode != null) {
+            episode.release(run.runId());
+          }
           LOG.log(Level.WARNING, "could not record the discontinuity in run " + run.runId(), e);
         }
       }
       reports.add(guardedVisit(run.runId(), me));
     }
+    futures.collect(services.clock().monotonicNanos());
     return new ReconcileReport(at, reports);
   }
 
@@ -625,11 +642,12 @@ public final class RecoveryLoop implements Recovery {
   }
 
   /** The time state of a decision: the grace window, and the last forward step this loop saw. */
-  private synchronized TimeState timeState(boolean grace) {
+  private TimeState timeState(boolean grace) {
     TimeState t = grace ? TimeState.inGraceWindow() : TimeState.calm();
-    Duration jump = lastForwardJump;
-    Instant jumpAt = lastForwardJumpAt;
-    return jump == null || jumpAt == null ? t : t.withForwardJump(jump, jumpAt);
+    return session
+        .lastForwardJump()
+        .map(j -> t.withForwardJump(j.getKey(), j.getValue()))
+        .orElse(t);
   }
 
   private Standing standing(Manifest m, Owner me, Instant now, boolean grace) {
@@ -656,7 +674,11 @@ public final class RecoveryLoop implements Recovery {
     if (lease == null || lease.incarnation() != owner.incarnation() || lease.released()) {
       return false;
     }
-    return grace || !lease.isExpiredAt(now, config.leaseDuration());
+    if (grace) {
+      return true;
+    }
+    Lease judged = futures.aged(lease, now, services.clock().monotonicNanos());
+    return !judged.isExpiredAt(now, config.leaseDuration());
   }
 
   private RecoveryAction actionFor(Verdict verdict, Manifest m, Instant now) {
@@ -888,7 +910,7 @@ public final class RecoveryLoop implements Recovery {
     }
     Manifest m = r.snapshot().manifest();
     session.own(runId, m.epoch());
-    lastVerdict.remove(runId);
+    forgetVerdict(runId);
     exits.reconcile(r.snapshot());
     watchRunner(r.snapshot());
     services.listener().onRunReconciled(runId, verdict.kind(), RecoveryAction.RETRY, m.status());
@@ -1105,7 +1127,7 @@ public final class RecoveryLoop implements Recovery {
     exits.reconcile(committed);
     if (m.status().isTerminal()) {
       forgetRun(runId);
-      lastVerdict.remove(runId);
+      forgetVerdict(runId);
       Instant at = m.updatedAt();
       services.deliveries().runTerminated(runId, m.status(), m.owner(), m.epoch(), at);
     } else if (me.equals(m.owner())) {
@@ -1299,14 +1321,18 @@ public final class RecoveryLoop implements Recovery {
       Probes probes,
       ObservationTracker observations,
       Instant now) {
-    Evidence.Builder b = Evidence.builder(s);
-    for (TaskState task : s.tasks()) {
+    // Timestamps in the future count as seen at the read that first found them there and age from
+    // it in monotonic time (DESIGN section 9): the decision judges their effective instants.
+    long mono = services.clock().monotonicNanos();
+    RunSnapshot judged = futures.aged(s, now, mono);
+    Evidence.Builder b = Evidence.builder(judged);
+    for (TaskState task : judged.tasks()) {
       if (task.status() != TaskStatus.RUNNING && task.status() != TaskStatus.WAITING) {
         continue;
       }
       observations
-          .observe(s.runId(), task, slots.get(task.id()), now)
-          .ifPresent(o -> b.observation(o.toTaskObservation()));
+          .observe(s.runId(), task, futures.aged(slots.get(task.id()), now, mono), now)
+          .ifPresent(o -> b.observation(futures.aged(o.toTaskObservation(), now, mono)));
     }
     probes.workers().forEach((attempt, e) -> b.workerProbe(attempt, e.getKey(), e.getValue()));
     ProcessRef runner = s.manifest().runner();
@@ -1314,12 +1340,20 @@ public final class RecoveryLoop implements Recovery {
       // Keyed by the epoch of the listing: a probe made before an adoption never decides.
       b.runnerProbe(runner, probes.runnerEpoch(), probes.runner());
     }
-    probes.leases().values().forEach(b::lease);
+    probes.leases().values().forEach(l -> b.lease(futures.aged(l, now, mono)));
     return b.build();
   }
 
   /** Records a verdict that differs from the last one recorded; returns whether it differed. */
   private boolean noteVerdict(RunId runId, Verdict verdict, Instant now) {
+    if (seeded.add(runId) && !lastVerdict.containsKey(runId)) {
+      // DESIGN section 13: the last verdict recorded for a run is the one in its latest
+      // run.verdict event, so a restarted session does not repeat it.
+      VerdictKind recorded = recordedVerdict(runId);
+      if (recorded != null) {
+        lastVerdict.putIfAbsent(runId, recorded);
+      }
+    }
     VerdictKind previous = lastVerdict.put(runId, verdict.kind());
     if (previous == verdict.kind()) {
       return false;
@@ -1336,12 +1370,36 @@ public final class RecoveryLoop implements Recovery {
     try {
       services.store().appendEvents(runId, List.of(event));
     } catch (CrewRecoveryException e) {
-      // Not recorded: the next pass tries again.
-      lastVerdict.remove(runId);
+      // Not recorded: the next pass re-reads the log and tries again.
+      forgetVerdict(runId);
       throw e;
     }
     services.listener().onVerdictChanged(runId, verdict.kind(), verdict.why());
     return true;
+  }
+
+  /** Returns the verdict of the run's latest {@code run.verdict} event, or null when none. */
+  private @Nullable VerdictKind recordedVerdict(RunId runId) {
+    List<RunEvent> events = services.store().events(runId, 0, Integer.MAX_VALUE);
+    for (int i = events.size() - 1; i >= 0; i--) {
+      RunEvent e = events.get(i);
+      if (!RunRepair.RUN_VERDICT.equals(e.type())) {
+        continue;
+      }
+      String kind = e.data().get("verdict");
+      try {
+        return kind == null ? null : VerdictKind.valueOf(kind);
+      } catch (IllegalArgumentException unknown) {
+        // Written by a newer version: no verdict this one knows is recorded.
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private void forgetVerdict(RunId runId) {
+    lastVerdict.remove(runId);
+    seeded.remove(runId);
   }
 
   private static boolean allTerminal(RunSnapshot s) {
@@ -1395,7 +1453,7 @@ public final class RecoveryLoop implements Recovery {
 
   private void forgetRun(RunId runId) {
     session.forget(runId);
-    lastVerdict.remove(runId);
+    forgetVerdict(runId);
     CompletableFuture<ProcessExit> f = runnerWatches.remove(runId);
     if (f != null) {
       f.cancel(false);
