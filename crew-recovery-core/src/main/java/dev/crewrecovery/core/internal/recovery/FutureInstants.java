@@ -1,5 +1,6 @@
 package dev.crewrecovery.core.internal.recovery;
 
+import dev.crewrecovery.api.Attempt;
 import dev.crewrecovery.api.HeartbeatReading;
 import dev.crewrecovery.api.HeartbeatSlot;
 import dev.crewrecovery.api.Lease;
@@ -88,9 +89,9 @@ final class FutureInstants {
   }
 
   /**
-   * Returns the snapshot to judge: the manifest's {@code updatedAt} and the tasks' {@code
-   * lastSeenAt}, {@code lastActivityAt} and wait markers' {@code askedAt} replaced by their
-   * effective instants; the same snapshot when none differs.
+   * Returns the snapshot to judge: the manifest's {@code updatedAt}, and the tasks' {@code
+   * lastSeenAt}, {@code lastActivityAt}, wait markers' {@code askedAt} and current attempts' {@code
+   * startedAt} replaced by their effective instants; the same snapshot when none differs.
    *
    * @param s the snapshot as stored
    * @param now the wall time of the read
@@ -107,7 +108,12 @@ final class FutureInstants {
             : s.withManifest(m.toBuilder().updatedAt(updated).build());
     List<TaskState> tasks = s.tasks();
     for (TaskState t : tasks) {
-      boolean future = any || isAfter(t.lastSeenAt(), now) || isAfter(t.lastActivityAt(), now);
+      Attempt current = t.currentAttempt().orElse(null);
+      boolean future =
+          any
+              || isAfter(t.lastSeenAt(), now)
+              || isAfter(t.lastActivityAt(), now)
+              || (current != null && current.startedAt().isAfter(now));
       WaitMarker w = t.waitMarker();
       future |= w != null && w.askedAt().isAfter(now);
       if (!future) {
@@ -123,18 +129,36 @@ final class FutureInstants {
           marker = new WaitMarker(asked, w.deadline(), w.question());
         }
       }
+      // The start of the current attempt is the floor of its observation (DESIGN section 6).
+      Attempt started = current;
+      if (current != null) {
+        Instant at = effective(current.id(), "startedAt", current.startedAt(), now, mono);
+        if (!at.equals(current.startedAt())) {
+          started =
+              new Attempt(
+                  current.id(),
+                  at,
+                  current.worker(),
+                  current.vouchedBy(),
+                  current.logPath(),
+                  current.result(),
+                  current.failure(),
+                  current.endedAt(),
+                  current.forced());
+        }
+      }
       if (Objects.equals(seenAt, t.lastSeenAt())
           && Objects.equals(activityAt, t.lastActivityAt())
-          && marker == w) {
+          && marker == w
+          && started == current) {
         continue;
       }
-      out =
-          out.withTask(
-              t.toBuilder()
-                  .lastSeenAt(seenAt)
-                  .lastActivityAt(activityAt)
-                  .waitMarker(marker)
-                  .build());
+      TaskState.Builder b =
+          t.toBuilder().lastSeenAt(seenAt).lastActivityAt(activityAt).waitMarker(marker);
+      if (started != null && started != current) {
+        b.replaceLastAttempt(started);
+      }
+      out = out.withTask(b.build());
     }
     return out;
   }

@@ -381,7 +381,9 @@ public final class Session {
         }
       }
       e = episode;
-      if (e == null || from >= e.toMono) {
+      // Intervals that touch count as one: two loops sampling at the same monotonic instant saw
+      // the same step.
+      if (e == null || from > e.toMono) {
         e = new Episode(mono);
         episode = e;
       } else {
