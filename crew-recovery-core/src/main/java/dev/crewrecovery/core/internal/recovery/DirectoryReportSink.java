@@ -94,7 +94,7 @@ public final class DirectoryReportSink implements ReportSink {
         Files.createLink(target, tmp);
         return target;
       } catch (FileAlreadyExistsException e) {
-        continue;
+        // Taken: try the next suffix.
       } catch (UnsupportedOperationException e) {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
           continue;

@@ -122,18 +122,23 @@ final class FutureInstants {
       String owner = s.runId().value() + ":" + t.id().value();
       Instant seenAt = effectiveOrNull(owner, "lastSeenAt", t.lastSeenAt(), now, mono);
       Instant activityAt = effectiveOrNull(owner, "lastActivityAt", t.lastActivityAt(), now, mono);
+      boolean changed =
+          !Objects.equals(seenAt, t.lastSeenAt())
+              || !Objects.equals(activityAt, t.lastActivityAt());
       WaitMarker marker = w;
       if (w != null) {
         Instant asked = effective(owner, "askedAt", w.askedAt(), now, mono);
         if (!asked.equals(w.askedAt())) {
           marker = new WaitMarker(asked, w.deadline(), w.question());
+          changed = true;
         }
       }
       // The start of the current attempt is the floor of its observation (DESIGN section 6).
-      Attempt started = current;
+      Attempt started = null;
       if (current != null) {
         Instant at = effective(current.id(), "startedAt", current.startedAt(), now, mono);
         if (!at.equals(current.startedAt())) {
+          changed = true;
           started =
               new Attempt(
                   current.id(),
@@ -147,15 +152,12 @@ final class FutureInstants {
                   current.forced());
         }
       }
-      if (Objects.equals(seenAt, t.lastSeenAt())
-          && Objects.equals(activityAt, t.lastActivityAt())
-          && marker == w
-          && started == current) {
+      if (!changed) {
         continue;
       }
       TaskState.Builder b =
           t.toBuilder().lastSeenAt(seenAt).lastActivityAt(activityAt).waitMarker(marker);
-      if (started != null && started != current) {
+      if (started != null) {
         b.replaceLastAttempt(started);
       }
       out = out.withTask(b.build());
