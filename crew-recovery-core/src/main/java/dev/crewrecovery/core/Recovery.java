@@ -65,4 +65,14 @@ public interface Recovery {
    *     DIAGNOSE report cannot be written
    */
   ApplyResult apply(RecoveryPlan plan);
+
+  /**
+   * Returns the deadletter of this session's store, bound to this session: listing, discard, manual
+   * entries, pruning, and {@link Deadletters#redrive redrive}, which adopts the redriven run for
+   * this session. Listing works before {@link CrewRecovery#start()}; redrive needs a started
+   * session. The session also prunes it on its recovery-loop schedule.
+   *
+   * @return the session-bound deadletter service (the same instance on every call)
+   */
+  Deadletters deadletters();
 }

@@ -139,6 +139,7 @@ public final class RecoveryLoop implements Recovery {
   /** The runs whose verdict cache was seeded from their latest {@code run.verdict} event. */
   private final Set<RunId> seeded = ConcurrentHashMap.newKeySet();
 
+  private volatile dev.crewrecovery.core.@Nullable Deadletters deadletters;
   private final TimeSampler sampler;
   private long passes;
 
@@ -189,6 +190,25 @@ public final class RecoveryLoop implements Recovery {
    */
   public void reportSink(ReportSink sink) {
     this.reportSink = Objects.requireNonNull(sink, "sink");
+  }
+
+  /**
+   * Binds the session's deadletter service, returned by {@link #deadletters()} (set once by the
+   * engine).
+   *
+   * @param deadletters the session-bound service
+   */
+  public void bindDeadletters(dev.crewrecovery.core.Deadletters deadletters) {
+    this.deadletters = Objects.requireNonNull(deadletters, "deadletters");
+  }
+
+  @Override
+  public dev.crewrecovery.core.Deadletters deadletters() {
+    dev.crewrecovery.core.Deadletters d = deadletters;
+    if (d == null) {
+      throw new IllegalStateException("no deadletter service is bound to this recovery loop");
+    }
+    return d;
   }
 
   /**
