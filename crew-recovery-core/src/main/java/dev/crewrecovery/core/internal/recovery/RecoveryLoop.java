@@ -692,6 +692,21 @@ public final class RecoveryLoop implements Recovery {
   }
 
   /**
+   * Inside an update of a run listed with an expired owner: says why the run must be left alone
+   * when that owner renewed its lease since the listing, else null.
+   */
+  private @Nullable String renewedMeanwhile(Standing standing, @Nullable Owner owner, Instant now) {
+    if (standing != Standing.EXPIRED_OWNER || owner == null) {
+      return null;
+    }
+    Lease lease = services.store().lease(owner.session()).orElse(null);
+    boolean grace = session.inGrace(services.clock().monotonicNanos());
+    return leaseLive(lease, owner, now, grace)
+        ? "the owner " + owner + " renewed its lease meanwhile"
+        : null;
+  }
+
+  /**
    * Whether the owner's lease is live: it names the owner's incarnation, is not released, and is
    * not expired; inside a grace window a lease's age is not judged (DESIGN section 9).
    */
@@ -887,14 +902,10 @@ public final class RecoveryLoop implements Recovery {
                       return Update.unchanged();
                     }
                     Instant now = services.clock().now();
-                    Owner owner = fm.owner();
-                    if (standing == Standing.EXPIRED_OWNER && owner != null) {
-                      Lease lease = services.store().lease(owner.session()).orElse(null);
-                      boolean grace = session.inGrace(services.clock().monotonicNanos());
-                      if (leaseLive(lease, owner, now, grace)) {
-                        changed.set("the owner " + owner + " renewed its lease meanwhile");
-                        return Update.unchanged();
-                      }
+                    String renewed = renewedMeanwhile(standing, fm.owner(), now);
+                    if (renewed != null) {
+                      changed.set(renewed);
+                      return Update.unchanged();
                     }
                     Verdict fresh =
                         Decider.decide(
@@ -1027,14 +1038,10 @@ public final class RecoveryLoop implements Recovery {
                       return Update.unchanged();
                     }
                     Instant now = services.clock().now();
-                    Owner owner = fm.owner();
-                    if (standing == Standing.EXPIRED_OWNER && owner != null && !forced) {
-                      Lease lease = services.store().lease(owner.session()).orElse(null);
-                      boolean grace = session.inGrace(services.clock().monotonicNanos());
-                      if (leaseLive(lease, owner, now, grace)) {
-                        d.changed = "the owner " + owner + " renewed its lease meanwhile";
-                        return Update.unchanged();
-                      }
+                    String renewed = forced ? null : renewedMeanwhile(standing, fm.owner(), now);
+                    if (renewed != null) {
+                      d.changed = renewed;
+                      return Update.unchanged();
                     }
                     Verdict fresh =
                         Decider.decide(
@@ -1061,7 +1068,7 @@ public final class RecoveryLoop implements Recovery {
                       d.changed = "the owner wrote the run meanwhile";
                       return Update.unchanged();
                     }
-                    d.previousOwner = owner;
+                    d.previousOwner = fm.owner();
                     d.taskLevel = !operator && fresh.repair() == Repair.TASK_REPAIR;
                     RunRepair.Result result = plan(current, standing, fresh, action, me, now, d);
                     if (result == null) {
