@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -241,7 +242,7 @@ public final class InspectCommand extends OpsCommand {
   }
 
   private static void field(PrintWriter out, String name, String value) {
-    out.println(String.format("  %-11s%s", name, value));
+    out.println(String.format(Locale.ROOT, "  %-11s%s", name, value));
   }
 
   private static String indent(String block) {

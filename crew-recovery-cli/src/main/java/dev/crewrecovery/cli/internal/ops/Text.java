@@ -4,6 +4,7 @@ import dev.crewrecovery.api.ProcessRef;
 import dev.crewrecovery.api.RunEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
@@ -22,12 +23,12 @@ final class Text {
       return s + "s";
     }
     if (s < 3600) {
-      return String.format("%dm%02ds", s / 60, s % 60);
+      return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }
     if (s < 86_400) {
-      return String.format("%dh%02dm", s / 3600, (s % 3600) / 60);
+      return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
     }
-    return String.format("%dd%02dh", s / 86_400, (s % 86_400) / 3600);
+    return String.format(Locale.ROOT, "%dd%02dh", s / 86_400, (s % 86_400) / 3600);
   }
 
   static String ago(@Nullable Instant at, Instant now) {
@@ -68,7 +69,7 @@ final class Text {
 
   static String event(RunEvent e) {
     String d = data(e.data());
-    return String.format("%6d  %s  %s%s", e.seq(), e.at(), e.type(), d.isEmpty() ? "" : "  " + d);
+    return String.format(Locale.ROOT, "%6d  %s  %s%s", e.seq(), e.at(), e.type(), d.isEmpty() ? "" : "  " + d);
   }
 
   static String orDash(@Nullable Object o) {
