@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
@@ -22,8 +23,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code events RUN}: a run's event log. With {@code --follow} it keeps printing new events until
- * the run is terminal (or the command is interrupted): it waits on a file-system watch of the run's
- * directory, each wait bounded by one second, so an append by any process is seen at once and a
+ * the run is terminal and its last commit's events are all in the log (or the command is
+ * interrupted): it waits on a file-system watch of the run's directory and of the store's outbox
+ * markers, each wait bounded by one second, so an append by any process is seen at once and a
  * missed notification costs at most a second.
  */
 @Command(
@@ -72,15 +74,22 @@ public final class EventsCommand extends OpsCommand {
       return ExitCodes.OK;
     }
     Path dir = op.store().root().resolve("runs").resolve(runId.value());
+    Path outboxes = op.store().root().resolve("outbox");
     try (WatchService watch = FileSystems.getDefault().newWatchService()) {
       dir.register(
           watch,
           StandardWatchEventKinds.ENTRY_CREATE,
           StandardWatchEventKinds.ENTRY_MODIFY);
+      if (Files.isDirectory(outboxes)) {
+        outboxes.register(watch, StandardWatchEventKinds.ENTRY_DELETE);
+      }
       while (true) {
+        // A commit's events are appended after its snapshot, under an outbox marker: a terminal
+        // snapshot read first and no marker seen after it mean its events are all in the log.
         boolean terminal = op.store().load(runId).map(x -> x.status().isTerminal()).orElse(true);
+        boolean settled = !Files.exists(outboxes.resolve(runId.value()));
         after = print(op, runId, after);
-        if (terminal) {
+        if (terminal && settled) {
           return ExitCodes.OK;
         }
         WatchKey key = watch.poll(WAIT_BOUND.toMillis(), TimeUnit.MILLISECONDS);
