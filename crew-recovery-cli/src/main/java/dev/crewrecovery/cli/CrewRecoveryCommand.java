@@ -81,6 +81,7 @@ public final class CrewRecoveryCommand implements Runnable {
     CommandLine cli = new CommandLine(root);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(new ErrorHandler(root.global::verbose));
+    cli.setParameterExceptionHandler(ErrorHandler::usage);
     return cli;
   }
 

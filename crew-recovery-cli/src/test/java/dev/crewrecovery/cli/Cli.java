@@ -105,6 +105,13 @@ final class Cli implements AutoCloseable {
   }
 
   Result run(String... args) {
+    List<String> all = new ArrayList<>(List.of("--store", dir.toString()));
+    all.addAll(List.of(args));
+    return runRaw(all.toArray(String[]::new));
+  }
+
+  /** Runs the command with exactly these arguments (no {@code --store} added). */
+  Result runRaw(String... args) {
     Environment environment =
         new Environment(
             clock, () -> probe, OPERATOR, RecoveryConfig.defaults(), terminal, env::get);
@@ -113,9 +120,7 @@ final class Cli implements AutoCloseable {
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    List<String> all = new ArrayList<>(List.of("--store", dir.toString()));
-    all.addAll(List.of(args));
-    int code = cli.execute(all.toArray(String[]::new));
+    int code = cli.execute(args);
     return new Result(code, out.toString(), err.toString());
   }
 

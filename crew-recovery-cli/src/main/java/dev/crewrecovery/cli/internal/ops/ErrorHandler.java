@@ -25,6 +25,23 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
     this.verbose = verbose;
   }
 
+  /**
+   * Reports a usage error briefly: the message, the command's synopsis and where help is.
+   *
+   * @param e the error
+   * @param args the arguments
+   * @return {@link ExitCodes#USAGE}
+   */
+  public static int usage(CommandLine.ParameterException e, String[] args) {
+    CommandLine c = e.getCommandLine();
+    PrintWriter err = c.getErr();
+    err.println("crew-recovery: " + e.getMessage());
+    err.print("Usage: " + c.getHelp().synopsis(0));
+    err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more.");
+    err.flush();
+    return ExitCodes.USAGE;
+  }
+
   @Override
   public int handleExecutionException(
       Exception e, CommandLine commandLine, ParseResult parseResult) {
