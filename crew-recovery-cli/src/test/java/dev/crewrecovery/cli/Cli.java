@@ -37,6 +37,7 @@ final class Cli implements AutoCloseable {
 
   final Path dir;
   final FakeClock clock = new FakeClock(T0);
+
   /** The operator's view of processes; tests script deaths here. */
   final FakeProcessProbe probe = new FakeProcessProbe();
 
@@ -45,6 +46,7 @@ final class Cli implements AutoCloseable {
    * so a live host has not noticed them yet (its exit watch would repair at once otherwise).
    */
   final FakeProcessProbe hostProbe = new FakeProcessProbe();
+
   final FileRunStore store;
   boolean terminal;
   Map<String, String> env = Map.of();

@@ -123,13 +123,15 @@ class DeadletterEventsTest {
 
     Cli.Result all = cli.run("events", "r1");
     Cli.Result json = cli.run("events", "r1", "--json");
-    Cli.Result since = cli.run("events", "r1", "--since", Long.toString(stored.get(0).seq()), "--json");
+    Cli.Result since =
+        cli.run("events", "r1", "--since", Long.toString(stored.get(0).seq()), "--json");
 
     assertThat(all.code()).isZero();
     assertThat(all.out().lines()).hasSize(stored.size());
     assertThat(all.out()).contains("run.created", "task.started", "attempt=r1:a:1");
     List<JsonNode> lines = json.jsonLines();
-    assertThat(lines).extracting(n -> n.get("seq").asLong())
+    assertThat(lines)
+        .extracting(n -> n.get("seq").asLong())
         .containsExactlyElementsOf(stored.stream().map(RunEvent::seq).toList());
     assertThat(lines.get(0).get("type").asText()).isEqualTo("run.created");
     assertThat(lines.get(0).get("data").get("owner").asText()).isEqualTo("host-a#1");
@@ -141,7 +143,8 @@ class DeadletterEventsTest {
     Cli.Result r = cli.run("events", "nope");
 
     assertThat(r.code()).isEqualTo(3);
-    assertThat(r.err().lines()).containsExactly("crew-recovery: no run nope in " + cli.store.root());
+    assertThat(r.err().lines())
+        .containsExactly("crew-recovery: no run nope in " + cli.store.root());
   }
 
   @Test
@@ -156,7 +159,8 @@ class DeadletterEventsTest {
         CompletableFuture.runAsync(
             () -> {
               host.runs().complete(a, "out-a");
-              AttemptId b = host.runs().startAttempt(RunId.of("r1"), dev.crewrecovery.api.TaskId.of("b"));
+              AttemptId b =
+                  host.runs().startAttempt(RunId.of("r1"), dev.crewrecovery.api.TaskId.of("b"));
               host.runs().complete(b, "out-b");
               host.runs().finish(RunId.of("r1"), null);
             });
@@ -167,7 +171,8 @@ class DeadletterEventsTest {
     assertThat(r.code()).as(r.toString()).isZero();
     List<RunEvent> stored = cli.events("r1");
     assertThat(stored.size()).isGreaterThan(before);
-    assertThat(r.jsonLines()).extracting(n -> n.get("seq").asLong())
+    assertThat(r.jsonLines())
+        .extracting(n -> n.get("seq").asLong())
         .containsExactlyElementsOf(stored.stream().map(RunEvent::seq).toList());
     assertThat(r.jsonLines().get(r.jsonLines().size() - 1).get("type").asText())
         .isEqualTo("run.finished");

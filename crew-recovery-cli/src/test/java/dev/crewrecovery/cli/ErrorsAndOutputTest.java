@@ -74,7 +74,8 @@ class ErrorsAndOutputTest {
     Cli.Result r = cli.run("inspect", "nope");
 
     assertThat(r.code()).isEqualTo(3);
-    assertThat(r.err().lines()).containsExactly("crew-recovery: no run nope in " + cli.store.root());
+    assertThat(r.err().lines())
+        .containsExactly("crew-recovery: no run nope in " + cli.store.root());
   }
 
   @Test
@@ -82,7 +83,9 @@ class ErrorsAndOutputTest {
     CrewRecovery host = cli.host("host-a");
     cli.runningRun(host, "r1", 101, "a");
     Files.writeString(
-        cli.dir.resolve("runs").resolve("r1").resolve("run.json"), "{ not json", StandardCharsets.UTF_8);
+        cli.dir.resolve("runs").resolve("r1").resolve("run.json"),
+        "{ not json",
+        StandardCharsets.UTF_8);
 
     Cli.Result quiet = cli.run("inspect", "r1");
     Cli.Result verbose = cli.run("--verbose", "inspect", "r1");
@@ -99,7 +102,9 @@ class ErrorsAndOutputTest {
     CrewRecovery host = cli.host("host-a");
     cli.runningRun(host, "r1", 101, "a");
     Files.writeString(
-        cli.dir.resolve("runs").resolve("r1").resolve("run.json"), "garbage", StandardCharsets.UTF_8);
+        cli.dir.resolve("runs").resolve("r1").resolve("run.json"),
+        "garbage",
+        StandardCharsets.UTF_8);
 
     Cli.Result r = cli.run("status", "--json");
 

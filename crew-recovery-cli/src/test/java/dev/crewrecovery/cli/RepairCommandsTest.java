@@ -159,7 +159,10 @@ class RepairCommandsTest {
     assertThat(cli.snapshot("r1").status()).isEqualTo(RunStatus.FAILED);
     assertThat(cli.snapshot("r1").manifest().epoch()).isEqualTo(2);
     RunEvent reconciled =
-        cli.events("r1").stream().filter(e -> e.type().equals("run.reconciled")).findFirst().orElseThrow();
+        cli.events("r1").stream()
+            .filter(e -> e.type().equals("run.reconciled"))
+            .findFirst()
+            .orElseThrow();
     assertThat(reconciled.data()).containsEntry("forced", "true");
   }
 

@@ -85,9 +85,12 @@ class StatusInspectTest {
     CrewRecovery host = cli.host("host-a");
     cli.runningRun(host, "r1", 101, "a");
 
-    assertThat(level(cli.run("--now", "2030-01-01T00:00:30Z", "status", "--json"))).isEqualTo("HEALTHY");
-    assertThat(level(cli.run("--now", "2030-01-01T00:00:31Z", "status", "--json"))).isEqualTo("WARN");
-    assertThat(level(cli.run("--now", "2030-01-01T00:01:01Z", "status", "--json"))).isEqualTo("STALE");
+    assertThat(level(cli.run("--now", "2030-01-01T00:00:30Z", "status", "--json")))
+        .isEqualTo("HEALTHY");
+    assertThat(level(cli.run("--now", "2030-01-01T00:00:31Z", "status", "--json")))
+        .isEqualTo("WARN");
+    assertThat(level(cli.run("--now", "2030-01-01T00:01:01Z", "status", "--json")))
+        .isEqualTo("STALE");
     Cli.Result dead = cli.run("--now", "2030-01-01T00:05:01Z", "status", "--json");
     assertThat(level(dead)).isEqualTo("DEAD");
     // The lease of a host whose clock did not move is expired at the judged instant too.

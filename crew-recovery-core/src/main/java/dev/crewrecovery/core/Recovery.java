@@ -46,9 +46,9 @@ public interface Recovery {
 
   /**
    * Plans one run without writing, whoever owns it: unlike {@link #plan()}, a run a live session
-   * owns is planned too (applying it needs {@link RecoveryPlan#withAction} with {@code forced}), and
-   * a terminal run gets a {@code TERMINAL} plan with action {@code NO_OP} (an operator may turn it
-   * into RETRY). This is what an operator's tool shows for one run.
+   * owns is planned too (applying it needs {@link RecoveryPlan#withAction} with {@code forced}),
+   * and a terminal run gets a {@code TERMINAL} plan with action {@code NO_OP} (an operator may turn
+   * it into RETRY). This is what an operator's tool shows for one run.
    *
    * @param runId the run
    * @return the plan, or empty when the store holds no such run

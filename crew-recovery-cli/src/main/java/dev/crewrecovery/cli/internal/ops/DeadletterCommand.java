@@ -25,10 +25,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "deadletter",
     description = "List, redrive or discard deadletter entries.",
-    subcommands = {
-      DeadletterCommand.ListCommand.class,
-      DeadletterCommand.DiscardCommand.class
-    })
+    subcommands = {DeadletterCommand.ListCommand.class, DeadletterCommand.DiscardCommand.class})
 public final class DeadletterCommand implements Runnable {
 
   @picocli.CommandLine.Spec
@@ -44,7 +41,7 @@ public final class DeadletterCommand implements Runnable {
     try {
       return DeadletterId.of(text);
     } catch (InvalidIdException e) {
-      throw new CliException(ExitCodes.USAGE, e.getMessage());
+      throw new CliException(ExitCodes.USAGE, Text.message(e));
     }
   }
 
@@ -150,7 +147,7 @@ public final class DeadletterCommand implements Runnable {
       try {
         return TaskId.of(text);
       } catch (InvalidIdException e) {
-        throw new CliException(ExitCodes.USAGE, e.getMessage());
+        throw new CliException(ExitCodes.USAGE, Text.message(e));
       }
     }
 
@@ -186,7 +183,15 @@ public final class DeadletterCommand implements Runnable {
         throw new CliException(ExitCodes.USAGE, "--reason must not be blank");
       }
       DeadletterView v = op.deadletters().discard(id(id), reason, op.now());
-      out().println("discarded " + v.id() + " (" + v.entry().reason() + ", run " + v.entry().runId() + ")");
+      out()
+          .println(
+              "discarded "
+                  + v.id()
+                  + " ("
+                  + v.entry().reason()
+                  + ", run "
+                  + v.entry().runId()
+                  + ")");
       out().flush();
       return ExitCodes.OK;
     }

@@ -44,11 +44,12 @@ public record Environment(
 
   /**
    * Returns the environment of a real invocation: the system clock, a {@link SystemProcessProbe},
-   * session {@code crew-cli-<host>}, default configuration, a terminal when {@link System#console()}
-   * is present.
+   * session {@code crew-cli-<host>}, default configuration, a terminal when {@link
+   * System#console()} is present.
    *
    * @return the environment
    */
+  @SuppressWarnings("SystemConsoleNull") // Java 17: null exactly when not on a terminal
   public static Environment system() {
     return new Environment(
         SystemClock.instance(),

@@ -50,13 +50,13 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
     String line;
     if (e instanceof CliException c) {
       code = c.exitCode();
-      line = c.getMessage();
+      line = Text.message(c);
     } else if (e instanceof CommandLine.ParameterException p) {
       code = ExitCodes.USAGE;
       line = p.getMessage() + " (see --help)";
     } else if (e instanceof CrewRecoveryException) {
       code = ExitCodes.STORE;
-      line = e.getMessage();
+      line = Text.message(e);
     } else {
       code = ExitCodes.STORE;
       line = "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage();

@@ -41,10 +41,15 @@ public final class EventsCommand extends OpsCommand {
   @Parameters(paramLabel = "RUN", description = "The run id.")
   String run = "";
 
-  @Option(names = "--since", paramLabel = "SEQ", description = "Only events after this sequence number.")
+  @Option(
+      names = "--since",
+      paramLabel = "SEQ",
+      description = "Only events after this sequence number.")
   long since;
 
-  @Option(names = {"-f", "--follow"}, description = "Keep printing new events until the run finishes.")
+  @Option(
+      names = {"-f", "--follow"},
+      description = "Keep printing new events until the run finishes.")
   boolean follow;
 
   @Option(names = "--json", description = "Print one JSON object per event and line.")
@@ -77,9 +82,7 @@ public final class EventsCommand extends OpsCommand {
     Path outboxes = op.store().root().resolve("outbox");
     try (WatchService watch = FileSystems.getDefault().newWatchService()) {
       dir.register(
-          watch,
-          StandardWatchEventKinds.ENTRY_CREATE,
-          StandardWatchEventKinds.ENTRY_MODIFY);
+          watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
       if (Files.isDirectory(outboxes)) {
         outboxes.register(watch, StandardWatchEventKinds.ENTRY_DELETE);
       }

@@ -60,7 +60,7 @@ public final class InspectCommand extends OpsCommand {
     try {
       verdict = new Verdict(op.session().recovery().plan(runId).orElse(null), "the run vanished");
     } catch (CrewRecoveryException e) {
-      verdict = new Verdict(null, "the operator session could not plan: " + e.getMessage());
+      verdict = new Verdict(null, "the operator session could not plan: " + Text.message(e));
     }
     List<String> reasons = new ArrayList<>(v.reasons);
     RecoveryPlan plan = verdict.plan();
@@ -116,8 +116,17 @@ public final class InspectCommand extends OpsCommand {
             + "  "
             + st.judged(m.status().name())
             + (reasons.isEmpty() ? "" : "  " + st.yellow("(needs attention)")));
-    field(out, "owner", m.owner() == null ? "none" : m.owner() + "  lease " + st.judged(v.leaseState.name())
-        + (v.lease == null ? "" : " (renewed " + Text.ago(v.lease.renewedAt(), v.now) + ")"));
+    field(
+        out,
+        "owner",
+        m.owner() == null
+            ? "none"
+            : m.owner()
+                + "  lease "
+                + st.judged(v.leaseState.name())
+                + (v.lease == null
+                    ? ""
+                    : " (renewed " + Text.ago(v.lease.renewedAt(), v.now) + ")"));
     field(out, "epoch", m.epoch() + "  version " + v.snapshot.version());
     field(out, "created", m.createdAt() + " (" + Text.ago(m.createdAt(), v.now) + ")");
     field(out, "updated", m.updatedAt() + " (" + Text.ago(m.updatedAt(), v.now) + ")");
@@ -134,7 +143,10 @@ public final class InspectCommand extends OpsCommand {
               + (m.runnerLogPath() == null ? "" : "  log " + m.runnerLogPath()));
     }
     if (m.approval() != null) {
-      field(out, "approval", m.approval().state() + " asked " + Text.ago(m.approval().askedAt(), v.now));
+      field(
+          out,
+          "approval",
+          m.approval().state() + " asked " + Text.ago(m.approval().askedAt(), v.now));
     }
     if (m.summary() != null) {
       field(out, "summary", m.summary());
@@ -143,7 +155,10 @@ public final class InspectCommand extends OpsCommand {
       field(out, "attributes", Text.data(m.attributes()));
     }
     for (ResumeRecord r : m.resumeHistory()) {
-      field(out, "resumed", r.instant() + " by " + r.session() + "#" + r.incarnation() + " epoch " + r.epoch());
+      field(
+          out,
+          "resumed",
+          r.instant() + " by " + r.session() + "#" + r.incarnation() + " epoch " + r.epoch());
     }
 
     out.println();
@@ -165,7 +180,15 @@ public final class InspectCommand extends OpsCommand {
     out.print(
         indent(
             st.table(
-                List.of("TASK", "STATUS", "ATTEMPT", "WORKER", "LIVENESS", "LAST SEEN", "LEVEL", "NOTE"),
+                List.of(
+                    "TASK",
+                    "STATUS",
+                    "ATTEMPT",
+                    "WORKER",
+                    "LIVENESS",
+                    "LAST SEEN",
+                    "LEVEL",
+                    "NOTE"),
                 rows)));
 
     out.println();
@@ -236,7 +259,11 @@ public final class InspectCommand extends OpsCommand {
     }
     if (a != null && a.failure() != null) {
       Failure f = a.failure();
-      notes.add(f.code() + (f.exitClass() == null ? "" : "/" + f.exitClass()) + ": " + Text.clip(f.message(), 60));
+      notes.add(
+          f.code()
+              + (f.exitClass() == null ? "" : "/" + f.exitClass())
+              + ": "
+              + Text.clip(f.message(), 60));
     }
     return String.join("; ", notes);
   }
@@ -302,11 +329,12 @@ public final class InspectCommand extends OpsCommand {
       Json.put(o, "lastSeenAt", t.task().lastSeenAt());
       Json.put(o, "lastActivityAt", t.task().lastActivityAt());
       Json.put(o, "freshest", t.freshest());
-      Json.put(o, "ageSeconds", t.age() == null ? null : t.age().getSeconds());
+      Json.put(o, "ageSeconds", t.age() == null ? null : t.age().toSeconds());
       Json.put(o, "level", t.level());
       Json.put(o, "workerEnded", t.slot() == null ? null : !t.slot().alive());
       Json.put(o, "notBefore", t.task().notBefore());
-      Json.put(o, "waitingFor", t.task().waitMarker() == null ? null : t.task().waitMarker().question());
+      Json.put(
+          o, "waitingFor", t.task().waitMarker() == null ? null : t.task().waitMarker().question());
       Json.put(o, "result", a == null || a.result() == null ? null : a.result().reference());
       if (a != null && a.failure() != null) {
         ObjectNode f = o.putObject("failure");

@@ -131,7 +131,7 @@ final class Operator implements AutoCloseable {
     try {
       return RunId.of(text);
     } catch (InvalidIdException e) {
-      throw new CliException(ExitCodes.USAGE, e.getMessage());
+      throw new CliException(ExitCodes.USAGE, Text.message(e));
     }
   }
 

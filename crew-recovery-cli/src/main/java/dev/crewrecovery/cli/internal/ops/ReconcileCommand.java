@@ -21,8 +21,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code reconcile}: one recovery pass as the operator session, over every active run or one. A
- * run a live session owns is never touched. With {@code --dry-run} nothing is written (not even a
+ * {@code reconcile}: one recovery pass as the operator session, over every active run or one. A run
+ * a live session owns is never touched. With {@code --dry-run} nothing is written (not even a
  * verdict event): each run is planned instead.
  */
 @Command(
@@ -116,7 +116,7 @@ public final class ReconcileCommand extends OpsCommand {
         }
         reports.add(new RunReport(id, p.verdict(), p.action(), would, p.why()));
       } catch (CrewRecoveryException e) {
-        reports.add(new RunReport(id, null, null, Outcome.ERROR, e.getMessage()));
+        reports.add(new RunReport(id, null, null, Outcome.ERROR, Text.message(e)));
       }
     }
     return reports;
@@ -161,7 +161,9 @@ public final class ReconcileCommand extends OpsCommand {
     if (dryRun) {
       out.println(st.dim("dry run: nothing was written"));
     }
-    out.print(st.table(List.of("RUN", "VERDICT", "ACTION", dryRun ? "WOULD" : "OUTCOME", "DETAIL"), rows));
+    out.print(
+        st.table(
+            List.of("RUN", "VERDICT", "ACTION", dryRun ? "WOULD" : "OUTCOME", "DETAIL"), rows));
     out.flush();
   }
 

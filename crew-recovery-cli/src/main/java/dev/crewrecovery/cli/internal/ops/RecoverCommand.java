@@ -80,7 +80,7 @@ public final class RecoverCommand implements Runnable {
         try {
           chosen = p.withAction(a, c.force);
         } catch (IllegalArgumentException e) {
-          throw cmd.usage(e.getMessage());
+          throw cmd.usage(Text.message(e));
         }
       }
       RunSnapshot s = op.store().load(p.runId()).orElse(null);
@@ -150,7 +150,9 @@ public final class RecoverCommand implements Runnable {
                 p.verdict().name(),
                 p.action() == RecoveryAction.NO_OP ? p.action().name() : st.bold(p.action().name()),
                 source,
-                p.resumableTasks().isEmpty() ? "-" : String.join(",", p.resumableTasks().stream().map(Object::toString).toList()),
+                p.resumableTasks().isEmpty()
+                    ? "-"
+                    : String.join(",", p.resumableTasks().stream().map(Object::toString).toList()),
                 pl.liveOwner() && !p.forced()
                     ? st.yellow("live owner " + pl.owner() + ": apply needs --force")
                     : Text.clip(p.why(), 80)));

@@ -116,8 +116,7 @@ final class RunView {
     LeaseState leaseState = leaseState(owner, lease, now, config.leaseDuration());
     ProcessRef runnerRef = s.manifest().runner();
     Liveness runner = runnerRef == null || terminal ? null : op.probe().probe(runnerRef);
-    Map<TaskId, HeartbeatReading> slots =
-        terminal ? Map.of() : op.store().heartbeats(s.runId());
+    Map<TaskId, HeartbeatReading> slots = terminal ? Map.of() : op.store().heartbeats(s.runId());
     List<TaskView> tasks = new ArrayList<>();
     for (TaskState t : s.tasks()) {
       tasks.add(task(op, t, slots.get(t.id()), now, config));
@@ -127,7 +126,7 @@ final class RunView {
       if (owner != null && leaseState != LeaseState.LIVE) {
         reasons.add("owner " + owner + ": lease " + leaseState);
       }
-      if (runner != null && runner.isDead()) {
+      if (runnerRef != null && runner != null && runner.isDead()) {
         reasons.add("runner " + runnerRef.pid() + " is " + runner);
       }
       for (TaskView t : tasks) {
@@ -162,7 +161,9 @@ final class RunView {
     ProcessRef ref = attempt.worker();
     Liveness worker = ref == null ? null : op.probe().probe(ref);
     HeartbeatSlot slot = null;
-    if (reading != null && reading.slot() != null && reading.slot().attempt().equals(attempt.id())) {
+    if (reading != null
+        && reading.slot() != null
+        && reading.slot().attempt().equals(attempt.id())) {
       slot = reading.slot();
     }
     Instant freshest = t.freshestTimestamp();

@@ -42,7 +42,8 @@ public final class StatusCommand extends OpsCommand {
   int run(Operator op) {
     Map<RunId, List<DeadletterView>> deadletters =
         op.deadletters().list(DeadletterQuery.all()).stream()
-            .collect(Collectors.groupingBy(d -> d.entry().runId(), TreeMap::new, Collectors.toList()));
+            .collect(
+                Collectors.groupingBy(d -> d.entry().runId(), TreeMap::new, Collectors.toList()));
     TreeSet<RunId> ids = new TreeSet<>();
     TreeSet<RunId> orphaned = new TreeSet<>();
     for (ActiveRun a : op.store().activeRuns()) {
@@ -66,7 +67,10 @@ public final class StatusCommand extends OpsCommand {
           continue;
         }
         rows.add(
-            new Row(id, Optional.of(RunView.of(op, s.get(), deadletters.getOrDefault(id, List.of()))), ""));
+            new Row(
+                id,
+                Optional.of(RunView.of(op, s.get(), deadletters.getOrDefault(id, List.of()))),
+                ""));
       } catch (CrewRecoveryException e) {
         rows.add(new Row(id, Optional.empty(), "CORRUPT: " + e.getMessage()));
       }
@@ -94,7 +98,15 @@ public final class StatusCommand extends OpsCommand {
       if (r.view().isEmpty()) {
         String word = r.problem().startsWith("CORRUPT") ? "CORRUPT" : r.problem();
         table.add(
-            List.of(r.runId().value(), st.judged(word), "-", "-", "-", "-", "-", "-",
+            List.of(
+                r.runId().value(),
+                st.judged(word),
+                "-",
+                "-",
+                "-",
+                "-",
+                "-",
+                "-",
                 st.red(Text.clip(r.problem(), 80))));
         continue;
       }
@@ -113,14 +125,27 @@ public final class StatusCommand extends OpsCommand {
     }
     out.print(
         st.table(
-            List.of("RUN", "STATUS", "OWNER", "LEASE", "TASKS", "HEARTBEATS", "RUNNER",
-                "OPEN DL", "ATTENTION"),
+            List.of(
+                "RUN",
+                "STATUS",
+                "OWNER",
+                "LEASE",
+                "TASKS",
+                "HEARTBEATS",
+                "RUNNER",
+                "OPEN DL",
+                "ATTENTION"),
             table));
-    long needing = rows.stream().filter(r -> r.view().map(RunView::needsAttention).orElse(true)).count();
+    long needing =
+        rows.stream().filter(r -> r.view().map(RunView::needsAttention).orElse(true)).count();
     out.println();
     out.println(
-        rows.size() + (rows.size() == 1 ? " run" : " runs") + ", "
-            + (needing == 0 ? "none needs attention" : needing + " need" + (needing == 1 ? "s" : "") + " attention"));
+        rows.size()
+            + (rows.size() == 1 ? " run" : " runs")
+            + ", "
+            + (needing == 0
+                ? "none needs attention"
+                : needing + " need" + (needing == 1 ? "s" : "") + " attention"));
     out.flush();
   }
 
@@ -141,7 +166,9 @@ public final class StatusCommand extends OpsCommand {
     }
     return n.isEmpty()
         ? "-"
-        : n.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(" "));
+        : n.entrySet().stream()
+            .map(e -> e.getKey() + ":" + e.getValue())
+            .collect(Collectors.joining(" "));
   }
 
   private void printJson(Operator op, List<Row> rows) {

@@ -43,8 +43,17 @@ final class Style {
   /** Colours a level or liveness word: bad ones red, doubtful ones yellow, good ones green. */
   String judged(String word) {
     return switch (word) {
-      case "DEAD", "RECYCLED", "EXPIRED", "RELEASED", "SUPERSEDED", "MISSING", "OPEN", "CORRUPT",
-              "ORPHANED_MARKER", "FAILED", "NEEDS_ATTENTION" ->
+      case "DEAD",
+          "RECYCLED",
+          "EXPIRED",
+          "RELEASED",
+          "SUPERSEDED",
+          "MISSING",
+          "OPEN",
+          "CORRUPT",
+          "ORPHANED_MARKER",
+          "FAILED",
+          "NEEDS_ATTENTION" ->
           red(word);
       case "STALE", "WARN", "UNKNOWN", "BLOCKED", "WAITING" -> yellow(word);
       case "ALIVE", "HEALTHY", "LIVE", "COMPLETED" -> green(word);

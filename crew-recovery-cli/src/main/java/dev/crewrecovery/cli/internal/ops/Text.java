@@ -13,12 +13,14 @@ import org.jspecify.annotations.Nullable;
 final class Text {
   private Text() {}
 
-  /** An age such as {@code 42s}, {@code 5m03s}, {@code 2h10m}, {@code 3d04h}; future: {@code in 5s}. */
+  /**
+   * An age such as {@code 42s}, {@code 5m03s}, {@code 2h10m}, {@code 3d04h}; future: {@code in 5s}.
+   */
   static String age(Duration d) {
     if (d.isNegative()) {
       return "in " + age(d.negated());
     }
-    long s = d.getSeconds();
+    long s = d.toSeconds();
     if (s < 60) {
       return s + "s";
     }
@@ -69,7 +71,14 @@ final class Text {
 
   static String event(RunEvent e) {
     String d = data(e.data());
-    return String.format(Locale.ROOT, "%6d  %s  %s%s", e.seq(), e.at(), e.type(), d.isEmpty() ? "" : "  " + d);
+    return String.format(
+        Locale.ROOT, "%6d  %s  %s%s", e.seq(), e.at(), e.type(), d.isEmpty() ? "" : "  " + d);
+  }
+
+  /** An exception's message, or its class name when it has none. */
+  static String message(Throwable e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m;
   }
 
   static String orDash(@Nullable Object o) {
