@@ -7,6 +7,8 @@ import dev.crewrecovery.api.AttemptId;
 import dev.crewrecovery.api.Failure;
 import dev.crewrecovery.api.RunEvent;
 import dev.crewrecovery.api.RunId;
+import dev.crewrecovery.api.RunStatus;
+import dev.crewrecovery.api.TaskStatus;
 import dev.crewrecovery.core.CrewRecovery;
 import dev.crewrecovery.core.RecoveryConfig;
 import java.nio.file.Path;
@@ -113,6 +115,60 @@ class DeadletterEventsTest {
     assertThat(unknown.err().lines()).hasSize(1);
     assertThat(unknown.err()).contains("nope");
     assertThat(noReason.code()).isEqualTo(2);
+  }
+
+  @Test
+  void redriveDryRunWritesNothingAndRedriveRequeuesAsTheOperatorSession() {
+    CrewRecovery host = oneShotHost();
+    String id = failedForGood(host, "r1");
+    host.runs().finish(RunId.of("r1"), null);
+    host.close();
+    long version = cli.snapshot("r1").version();
+
+    Cli.Result dry = cli.run("deadletter", "redrive", id, "--dry-run", "--json");
+
+    assertThat(dry.code()).as(dry.toString()).isZero();
+    assertThat(dry.json().get("written").asBoolean()).isFalse();
+    assertThat(dry.json().get("state").asText()).isEqualTo("OPEN");
+    assertThat(dry.json().get("changes")).isNotEmpty();
+    assertThat(cli.snapshot("r1").version()).isEqualTo(version);
+
+    Cli.Result text = cli.run("deadletter", "redrive", id);
+
+    assertThat(text.code()).as(text.toString()).isZero();
+    assertThat(text.out()).contains("redriven " + id, "MAX_RETRIES", "  - ");
+    assertThat(cli.snapshot("r1").status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(cli.snapshot("r1").tasks().get(0).status()).isEqualTo(TaskStatus.QUEUED);
+    assertThat(cli.snapshot("r1").manifest().owner().session()).isEqualTo(Cli.OPERATOR);
+    JsonNode listed = cli.run("deadletter", "list", "--json").json().get("entries").get(0);
+    assertThat(listed.get("state").asText()).isEqualTo("REDRIVEN");
+    Cli.Result again = cli.run("deadletter", "redrive", id);
+    assertThat(again.code()).isEqualTo(3);
+    assertThat(again.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void aRedriveWouldTakeALiveOwnersRunOnlyWithForce() {
+    CrewRecovery host = oneShotHost();
+    String id = failedForGood(host, "r1");
+    long version = cli.snapshot("r1").version();
+
+    Cli.Result refused = cli.run("deadletter", "redrive", id);
+    Cli.Result dry = cli.run("deadletter", "redrive", id, "--dry-run");
+
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err().lines()).hasSize(1);
+    assertThat(refused.err()).contains("host-a#1", "--force");
+    assertThat(dry.code()).isZero();
+    assertThat(dry.out()).contains("would redrive", "needs --force");
+    assertThat(cli.snapshot("r1").version()).isEqualTo(version);
+
+    Cli.Result forced = cli.run("deadletter", "redrive", id, "--force", "--json");
+
+    assertThat(forced.code()).as(forced.toString()).isZero();
+    assertThat(forced.json().get("written").asBoolean()).isTrue();
+    assertThat(forced.json().get("state").asText()).isEqualTo("REDRIVEN");
+    assertThat(cli.snapshot("r1").manifest().epoch()).isEqualTo(2);
   }
 
   @Test

@@ -25,7 +25,11 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "deadletter",
     description = "List, redrive or discard deadletter entries.",
-    subcommands = {DeadletterCommand.ListCommand.class, DeadletterCommand.DiscardCommand.class})
+    subcommands = {
+      DeadletterCommand.ListCommand.class,
+      DeadletterCommand.RedriveCommand.class,
+      DeadletterCommand.DiscardCommand.class
+    })
 public final class DeadletterCommand implements Runnable {
 
   @picocli.CommandLine.Spec
@@ -161,6 +165,112 @@ public final class DeadletterCommand implements Runnable {
         throw new CliException(
             ExitCodes.USAGE, option + " " + text + " is not an instant like 2026-01-01T00:00:00Z");
       }
+    }
+  }
+
+  /**
+   * {@code deadletter redrive ID [--dry-run]}: requeues the failed task of an OPEN entry as a new
+   * attempt (reopening a finished run) or re-enqueues a failed delivery. The redrive adopts the run
+   * for the operator session; a run whose owner's lease is live is taken over only with {@code
+   * --force}.
+   */
+  @Command(
+      name = "redrive",
+      description = {
+        "Redrive an OPEN entry: requeue its failed task as a new attempt (a finished run is"
+            + " reopened and adopted by the operator session), or re-enqueue a failed delivery.",
+        "A run whose owner's lease is live is taken over only with --force."
+      })
+  public static final class RedriveCommand extends OpsCommand {
+    @Parameters(paramLabel = "ID", description = "The entry id.")
+    String id = "";
+
+    @Option(
+        names = "--dry-run",
+        description = "Show the changes a redrive would make; write nothing.")
+    boolean dryRun;
+
+    @Option(names = "--force", description = "Take over a run whose owner's lease is live.")
+    boolean force;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    int run(Operator op) {
+      DeadletterId entry = id(id);
+      DeadletterView found =
+          op.deadletters()
+              .find(entry)
+              .orElseThrow(
+                  () ->
+                      new CliException(
+                          ExitCodes.STORE,
+                          "no deadletter entry " + entry + " in " + op.store().root()));
+      String liveOwner = liveOwnerOf(op, found.entry());
+      if (liveOwner != null && !dryRun && !force) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            "run "
+                + found.entry().runId()
+                + " is owned by "
+                + liveOwner
+                + ", whose lease is live; a redrive would take it over: add --force");
+      }
+      dev.crewrecovery.core.Deadletters session = op.session().recovery().deadletters();
+      dev.crewrecovery.core.RedriveResult r =
+          dryRun ? session.previewRedrive(entry, op.now()) : session.redrive(entry, op.now());
+      PrintWriter out = out();
+      if (json) {
+        ObjectNode root = Json.object();
+        root.put("id", entry.value());
+        root.put("written", r.written());
+        root.put("dryRun", dryRun);
+        root.put("state", r.entry().state().name());
+        root.put("run", r.snapshot().runId().value());
+        root.put("runStatus", r.snapshot().status().name());
+        root.put("version", r.snapshot().version());
+        Json.put(root, "owner", r.snapshot().manifest().owner());
+        Json.put(root, "liveOwner", liveOwner);
+        ArrayNode changes = root.putArray("changes");
+        r.changes().forEach(changes::add);
+        out.println(Json.pretty(root));
+      } else {
+        Style st = style(op);
+        out.println(
+            (r.written() ? "redriven " : st.dim("dry run, nothing written: ") + "would redrive ")
+                + entry
+                + " ("
+                + found.entry().reason()
+                + ", run "
+                + found.entry().runId()
+                + ")");
+        for (String c : r.changes()) {
+          out.println("  - " + c);
+        }
+        if (liveOwner != null && !r.written()) {
+          out.println(
+              st.yellow(
+                  "run owned by "
+                      + liveOwner
+                      + ", whose lease is live: the redrive needs --force"));
+        }
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+
+    /** The live owner (other than the operator) of the run a task entry would redrive, or null. */
+    private static @Nullable String liveOwnerOf(Operator op, DeadletterEntry e) {
+      if (e.deliveryId() != null) {
+        return null;
+      }
+      dev.crewrecovery.api.RunSnapshot s = op.store().load(e.runId()).orElse(null);
+      if (s == null) {
+        return null;
+      }
+      RunView v = RunView.of(op, s, List.of());
+      return InspectCommand.liveOwner(op, v) ? String.valueOf(s.manifest().owner()) : null;
     }
   }
 
