@@ -21,8 +21,9 @@ import picocli.CommandLine.Mixin;
  * commands read a store and repair its runs; see {@code --help} for the list.
  *
  * <p>Exit codes: 0 fine; 1 the command found runs needing attention ({@code status}, {@code
- * inspect}); 2 usage error; 3 store error (missing store, corrupt file, unknown run or entry).
- * Errors are one line on standard error; {@code --verbose} adds the stack trace.
+ * inspect}); 2 usage error (or an action not allowed as given); 3 store error (missing store,
+ * corrupt file, unknown run or entry). Errors are one line on standard error; {@code --verbose}
+ * adds the stack trace.
  */
 @Command(
     name = "crew-recovery",
@@ -41,7 +42,7 @@ import picocli.CommandLine.Mixin;
     exitCodeList = {
       "0:fine",
       "1:runs need attention (status, inspect)",
-      "2:usage error",
+      "2:usage error, or an action not allowed as given (a live owner's run without --force)",
       "3:store error: missing store, corrupt file, unknown run or entry"
     })
 public final class CrewRecoveryCommand implements Runnable {

@@ -8,7 +8,10 @@ public final class ExitCodes {
   /** The command found runs that need attention ({@code status}, {@code inspect}). */
   public static final int ATTENTION = 1;
 
-  /** The command line was wrong. */
+  /**
+   * The command line was wrong, or asked for what is not allowed as given: an action the verdict
+   * forbids, or taking over a run whose owner's lease is live without {@code --force}.
+   */
   public static final int USAGE = 2;
 
   /**
