@@ -130,6 +130,10 @@ class ErrorsAndOutputTest {
     Cli.Result badNow = cli.run("--now", "yesterday", "status");
     assertThat(badNow.code()).isEqualTo(2);
     assertThat(badNow.err().lines()).hasSize(1);
+    Cli.Result nowForAWrite = cli.run("--now", "2030-01-01T01:00:00Z", "reconcile");
+    assertThat(nowForAWrite.code()).isEqualTo(2);
+    assertThat(nowForAWrite.err()).contains("--now only applies to reading");
+    assertThat(cli.run("--now", "2030-01-01T01:00:00Z", "reconcile", "--dry-run").code()).isZero();
     Cli.Result badId = cli.run("inspect", "../etc");
     assertThat(badId.code()).isEqualTo(2);
     assertThat(badId.err().lines()).hasSize(1);

@@ -197,6 +197,11 @@ public final class DeadletterCommand implements Runnable {
     boolean json;
 
     @Override
+    boolean writes() {
+      return !dryRun;
+    }
+
+    @Override
     int run(Operator op) {
       DeadletterId entry = id(id);
       DeadletterView found =
@@ -286,6 +291,11 @@ public final class DeadletterCommand implements Runnable {
         paramLabel = "TEXT",
         description = "Why it is discarded.")
     String reason = "";
+
+    @Override
+    boolean writes() {
+      return true;
+    }
 
     @Override
     int run(Operator op) {

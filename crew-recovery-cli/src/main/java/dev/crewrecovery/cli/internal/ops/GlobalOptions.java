@@ -70,6 +70,21 @@ public final class GlobalOptions {
   }
 
   /**
+   * Refuses {@code --now} for a command that writes: a repair judged at an instant other than the
+   * clock's could act on leases and heartbeats that are in fact live.
+   *
+   * @param command the writing command, for the message
+   * @throws CliException when {@code --now} was given
+   */
+  public void refuseFixedTime(String command) {
+    if (now != null) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "--now only applies to reading; " + command + " writes at the clock's time");
+    }
+  }
+
+  /**
    * Returns the store directory.
    *
    * @return the directory, as given

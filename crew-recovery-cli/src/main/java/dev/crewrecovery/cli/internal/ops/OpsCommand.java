@@ -16,6 +16,9 @@ abstract class OpsCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
+    if (writes()) {
+      global().refuseFixedTime(spec.qualifiedName());
+    }
     try (Operator op = Operator.open(global())) {
       return run(op);
     }
@@ -28,6 +31,11 @@ abstract class OpsCommand implements Callable<Integer> {
    * @return the exit code
    */
   abstract int run(Operator op);
+
+  /** Whether this invocation writes to the store (then {@code --now} is refused). */
+  boolean writes() {
+    return false;
+  }
 
   GlobalOptions global() {
     CommandSpec mixin = spec.root().mixins().get(GlobalOptions.MIXIN);

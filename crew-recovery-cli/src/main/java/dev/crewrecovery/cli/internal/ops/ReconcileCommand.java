@@ -44,6 +44,11 @@ public final class ReconcileCommand extends OpsCommand {
   boolean json;
 
   @Override
+  boolean writes() {
+    return !dryRun;
+  }
+
+  @Override
   int run(Operator op) {
     RunId only = null;
     if (run != null) {

@@ -173,6 +173,11 @@ public final class RecoverCommand implements Runnable {
     @Mixin Choice choice = new Choice();
 
     @Override
+    boolean writes() {
+      return true;
+    }
+
+    @Override
     int run(Operator op) {
       List<Planned> plans = plans(this, op, choice);
       List<ApplyResult> results = new ArrayList<>();
