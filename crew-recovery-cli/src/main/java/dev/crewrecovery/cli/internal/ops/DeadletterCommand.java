@@ -7,10 +7,13 @@ import dev.crewrecovery.api.DeadletterId;
 import dev.crewrecovery.api.DeadletterMark;
 import dev.crewrecovery.api.DeadletterReason;
 import dev.crewrecovery.api.InvalidIdException;
+import dev.crewrecovery.api.RunSnapshot;
 import dev.crewrecovery.api.TaskId;
 import dev.crewrecovery.core.DeadletterQuery;
 import dev.crewrecovery.core.DeadletterState;
 import dev.crewrecovery.core.DeadletterView;
+import dev.crewrecovery.core.Deadletters;
+import dev.crewrecovery.core.RedriveResult;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -18,8 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code deadletter list | redrive ID | discard ID}: the deadletter entries of the store. */
 @Command(
@@ -32,12 +38,11 @@ import picocli.CommandLine.Parameters;
     })
 public final class DeadletterCommand implements Runnable {
 
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec = picocli.CommandLine.Model.CommandSpec.create();
+  @Spec CommandSpec spec = CommandSpec.create();
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(
+    throw new ParameterException(
         spec.commandLine(), "deadletter needs a subcommand: list, redrive or discard");
   }
 
@@ -222,8 +227,8 @@ public final class DeadletterCommand implements Runnable {
                 + liveOwner
                 + ", whose lease is live; a redrive would take it over: add --force");
       }
-      dev.crewrecovery.core.Deadletters session = op.session().recovery().deadletters();
-      dev.crewrecovery.core.RedriveResult r =
+      Deadletters session = op.session().recovery().deadletters();
+      RedriveResult r =
           dryRun ? session.previewRedrive(entry, op.now()) : session.redrive(entry, op.now());
       PrintWriter out = out();
       if (json) {
@@ -270,7 +275,7 @@ public final class DeadletterCommand implements Runnable {
       if (e.deliveryId() != null) {
         return null;
       }
-      dev.crewrecovery.api.RunSnapshot s = op.store().load(e.runId()).orElse(null);
+      RunSnapshot s = op.store().load(e.runId()).orElse(null);
       if (s == null) {
         return null;
       }

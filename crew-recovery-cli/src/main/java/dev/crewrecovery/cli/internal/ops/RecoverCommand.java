@@ -13,7 +13,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code recover plan | apply}: the recovery plans of the operator session, and applying them. An
@@ -26,13 +29,11 @@ import picocli.CommandLine.Option;
     subcommands = {RecoverCommand.PlanCommand.class, RecoverCommand.ApplyCommand.class})
 public final class RecoverCommand implements Runnable {
 
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec = picocli.CommandLine.Model.CommandSpec.create();
+  @Spec CommandSpec spec = CommandSpec.create();
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "recover needs a subcommand: plan or apply");
+    throw new ParameterException(spec.commandLine(), "recover needs a subcommand: plan or apply");
   }
 
   /** The options {@code plan} and {@code apply} share. */

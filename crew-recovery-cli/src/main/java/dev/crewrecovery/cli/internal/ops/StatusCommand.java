@@ -2,6 +2,7 @@ package dev.crewrecovery.cli.internal.ops;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crewrecovery.api.CorruptStateException;
 import dev.crewrecovery.api.CrewRecoveryException;
 import dev.crewrecovery.api.RunId;
 import dev.crewrecovery.api.RunSnapshot;
@@ -35,8 +36,11 @@ public final class StatusCommand extends OpsCommand {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
-  /** One listed run: a view, or why there is none. */
-  private record Row(RunId runId, Optional<RunView> view, String problem) {}
+  /**
+   * One listed run: a view, or why there is none (kind ORPHANED_MARKER, CORRUPT or UNREADABLE, and
+   * the problem in words).
+   */
+  private record Row(RunId runId, Optional<RunView> view, String kind, String problem) {}
 
   @Override
   int run(Operator op) {
@@ -58,7 +62,12 @@ public final class StatusCommand extends OpsCommand {
     List<Row> rows = new ArrayList<>();
     for (RunId id : ids) {
       if (orphaned.contains(id)) {
-        rows.add(new Row(id, Optional.empty(), "ORPHANED_MARKER"));
+        rows.add(
+            new Row(
+                id,
+                Optional.empty(),
+                "ORPHANED_MARKER",
+                "the active marker names a missing or quarantined snapshot"));
         continue;
       }
       try {
@@ -70,9 +79,12 @@ public final class StatusCommand extends OpsCommand {
             new Row(
                 id,
                 Optional.of(RunView.of(op, s.get(), deadletters.getOrDefault(id, List.of()))),
+                "",
                 ""));
+      } catch (CorruptStateException e) {
+        rows.add(new Row(id, Optional.empty(), "CORRUPT", Text.message(e)));
       } catch (CrewRecoveryException e) {
-        rows.add(new Row(id, Optional.empty(), "CORRUPT: " + e.getMessage()));
+        rows.add(new Row(id, Optional.empty(), "UNREADABLE", Text.message(e)));
       }
     }
     boolean attention =
@@ -96,11 +108,10 @@ public final class StatusCommand extends OpsCommand {
     List<List<String>> table = new ArrayList<>();
     for (Row r : rows) {
       if (r.view().isEmpty()) {
-        String word = r.problem().startsWith("CORRUPT") ? "CORRUPT" : r.problem();
         table.add(
             List.of(
                 r.runId().value(),
-                st.judged(word),
+                st.judged(r.kind()),
                 "-",
                 "-",
                 "-",
@@ -181,7 +192,7 @@ public final class StatusCommand extends OpsCommand {
       ObjectNode o = runs.addObject();
       o.put("run", r.runId().value());
       if (r.view().isEmpty()) {
-        o.put("status", r.problem().startsWith("CORRUPT") ? "CORRUPT" : r.problem());
+        o.put("status", r.kind());
         o.put("problem", r.problem());
         o.put("attention", true);
         o.putArray("reasons").add(r.problem());

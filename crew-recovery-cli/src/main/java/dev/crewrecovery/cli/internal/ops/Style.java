@@ -52,6 +52,7 @@ final class Style {
           "OPEN",
           "CORRUPT",
           "ORPHANED_MARKER",
+          "UNREADABLE",
           "FAILED",
           "NEEDS_ATTENTION" ->
           red(word);
