@@ -134,7 +134,11 @@ public final class RecoverCommand implements Runnable {
       }
       Style st = style(op);
       if (plans.isEmpty()) {
-        out.println("No runs to plan.");
+        out.println(
+            choice.run == null
+                ? "No runs the operator session may act on; a run whose owner's lease is live is"
+                    + " planned only when named with --run."
+                : "No plan.");
         out.flush();
         return ExitCodes.OK;
       }
