@@ -2,9 +2,13 @@
 module dev.crewrecovery.cli {
   requires dev.crewrecovery.core;
   requires info.picocli;
+  requires com.fasterxml.jackson.databind;
+  requires java.logging;
   requires static org.jspecify;
 
   // picocli reads and sets the annotated command fields reflectively.
   opens dev.crewrecovery.cli to
+      info.picocli;
+  opens dev.crewrecovery.cli.internal.ops to
       info.picocli;
 }

@@ -360,6 +360,23 @@ public final class CrewRecovery implements AutoCloseable {
     }
 
     /**
+     * Sets whether {@link CrewRecovery#start()} schedules the session's loops: lease renewal, the
+     * recovery loop (whose first pass runs at once), the heartbeat watcher and the deadletter
+     * prune. True by default. With false, {@code start()} only takes the lease: nothing runs unless
+     * called ({@link Recovery#reconcileNow()}, {@link Recovery#plan()}, {@link Recovery#apply}),
+     * the lease is renewed only when a write finds it older than the lease duration, and worker
+     * exits are handled on the thread that observes them. Meant for short-lived sessions, such as
+     * an operator's command, that must not repair anything they were not asked to.
+     *
+     * @param scheduled whether to schedule the loops
+     * @return this builder
+     */
+    public Builder scheduledLoops(boolean scheduled) {
+      this.manualLoops = !scheduled;
+      return this;
+    }
+
+    /**
      * Builds the facade, not started.
      *
      * @return the facade

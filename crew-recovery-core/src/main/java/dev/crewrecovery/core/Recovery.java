@@ -20,6 +20,18 @@ public interface Recovery {
   ReconcileReport reconcileNow();
 
   /**
+   * Runs the recovery of one run now, as a pass would (the same selection and decision; a run a
+   * live session owns is reported {@code LIVE_OWNER} and not touched). Other runs are not looked
+   * at: this is what an operator's {@code reconcile --run} needs.
+   *
+   * @param runId the run
+   * @return a report with that run's entry, or with no entry when the session may not write
+   * @throws IllegalStateException before {@link CrewRecovery#start()} or after {@link
+   *     CrewRecovery#close()}
+   */
+  ReconcileReport reconcileNow(dev.crewrecovery.api.RunId runId);
+
+  /**
    * Runs the selection and decision of a pass without writing: one plan per active run this session
    * may act on (ownerless runs, runs whose owner's lease expired, runs of earlier incarnations of
    * this session, and its own runs), NO_OP included. Runs a live session owns are left out (an
@@ -31,6 +43,20 @@ public interface Recovery {
    *     CrewRecovery#close()}
    */
   java.util.List<RecoveryPlan> plan();
+
+  /**
+   * Plans one run without writing, whoever owns it: unlike {@link #plan()}, a run a live session
+   * owns is planned too (applying it needs {@link RecoveryPlan#withAction} with {@code forced}),
+   * and a terminal run gets a {@code TERMINAL} plan with action {@code NO_OP} (an operator may turn
+   * it into RETRY). This is what an operator's tool shows for one run.
+   *
+   * @param runId the run
+   * @return the plan, or empty when the store holds no such run
+   * @throws IllegalStateException before {@link CrewRecovery#start()} or after {@link
+   *     CrewRecovery#close()}
+   * @throws dev.crewrecovery.api.CrewRecoveryException when the run cannot be read
+   */
+  java.util.Optional<RecoveryPlan> plan(dev.crewrecovery.api.RunId runId);
 
   /**
    * Applies a plan (DESIGN section 8): re-decides inside the run's exclusive update, on the fresh

@@ -273,6 +273,14 @@ public final class RecoveryLoop implements Recovery {
     return report;
   }
 
+  @Override
+  public ReconcileReport reconcileNow(RunId runId) {
+    Objects.requireNonNull(runId, "runId");
+    requireRunning("reconcileNow(runId)");
+    Instant at = services.clock().now();
+    return new ReconcileReport(at, reconcileRun(runId).map(List::of).orElse(List.of()));
+  }
+
   private void requireRunning(String what) {
     Session.State state = session.state();
     if (state == Session.State.NEW || state == Session.State.CLOSED) {
@@ -297,7 +305,7 @@ public final class RecoveryLoop implements Recovery {
         continue;
       }
       try {
-        planRun(run.runId(), me).ifPresent(plans::add);
+        planRun(run.runId(), me, false).ifPresent(plans::add);
       } catch (CrewRecoveryException e) {
         LOG.log(Level.WARNING, "could not plan run " + run.runId(), e);
       }
@@ -305,15 +313,39 @@ public final class RecoveryLoop implements Recovery {
     return plans;
   }
 
-  private Optional<RecoveryPlan> planRun(RunId runId, Owner me) {
+  @Override
+  public synchronized Optional<RecoveryPlan> plan(RunId runId) {
+    Objects.requireNonNull(runId, "runId");
+    requireRunning("plan(runId)");
+    return planRun(runId, session.owner(), true);
+  }
+
+  /**
+   * Plans one run; {@code any} also plans a run a live session owns and a terminal run (TERMINAL,
+   * NO_OP), for {@link #plan(RunId)}.
+   */
+  private Optional<RecoveryPlan> planRun(RunId runId, Owner me, boolean any) {
     RunSnapshot s = services.store().load(runId).orElse(null);
-    if (s == null || s.status().isTerminal()) {
+    if (s == null || (!any && s.status().isTerminal())) {
       return Optional.empty();
+    }
+    if (s.status().isTerminal()) {
+      return Optional.of(
+          new RecoveryPlan(
+              runId,
+              VerdictKind.TERMINAL,
+              List.of(),
+              s.tasks().stream().map(TaskState::id).toList(),
+              lastEventSeq(runId),
+              RecoveryAction.NO_OP,
+              true,
+              false,
+              "the run is " + s.status()));
     }
     Instant now = services.clock().now();
     boolean grace = session.inGrace(services.clock().monotonicNanos());
     Standing standing = standing(s.manifest(), me, now, grace);
-    if (standing == Standing.LIVE_OWNER) {
+    if (standing == Standing.LIVE_OWNER && !any) {
       return Optional.empty();
     }
     Verdict v =
@@ -336,11 +368,16 @@ public final class RecoveryLoop implements Recovery {
       boolean open = t.status() == TaskStatus.RUNNING || t.status() == TaskStatus.WAITING;
       (open && !t.hasCurrentResult() ? resumable : preserved).add(t.id());
     }
-    List<RunEvent> events = services.store().events(runId, 0, Integer.MAX_VALUE);
-    long lastSeq = events.isEmpty() ? 0 : events.get(events.size() - 1).seq();
+    long lastSeq = lastEventSeq(runId);
     return Optional.of(
         new RecoveryPlan(
             runId, v.kind(), resumable, preserved, lastSeq, action, fromPolicy, false, v.why()));
+  }
+
+  private long lastEventSeq(RunId runId) {
+    List<dev.crewrecovery.api.RunEvent> events =
+        services.store().events(runId, 0, Integer.MAX_VALUE);
+    return events.isEmpty() ? 0 : events.get(events.size() - 1).seq();
   }
 
   @Override
