@@ -332,6 +332,9 @@ class AwaitRunTest {
     long rescansWhenCommitted = hub(crew).rescans();
     assertThat(line).startsWith("DONE ");
 
+    // Wait on the dependent first: a thread blocked in f.get() may itself run f's dependents once
+    // it sees the result, and would then be the thread recorded.
+    unused.get(60, TimeUnit.SECONDS);
     RunSnapshot seen = f.get(60, TimeUnit.SECONDS);
     assertThat(seen.status()).isEqualTo(RunStatus.CANCELLED);
     assertThat(seen.version()).isEqualTo(Long.parseLong(line.substring(5)));

@@ -143,8 +143,10 @@ class ExitWatcherTest {
 
       script.put(ref(1), Liveness.DEAD);
 
-      assertThat(future.get(10, TimeUnit.SECONDS)).isEqualTo(new ProcessExit(ref(1), null));
+      // Wait on the dependent first: a thread blocked in future.get() may itself run the
+      // future's dependents once it sees the result, and would then be the thread recorded.
       Thread thread = pollerThread.get(10, TimeUnit.SECONDS);
+      assertThat(future.get(10, TimeUnit.SECONDS)).isEqualTo(new ProcessExit(ref(1), null));
       assertThat(thread.getName()).isEqualTo(ExitWatcher.POLLER_THREAD_NAME);
       assertThat(thread.isDaemon()).isTrue();
     } finally {
