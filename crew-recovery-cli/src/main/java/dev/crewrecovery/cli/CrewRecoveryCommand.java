@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
     name = "crew-recovery",
     mixinStandardHelpOptions = true,
     versionProvider = CrewRecoveryCommand.Version.class,
+    subcommands = {dev.crewrecovery.cli.internal.demo.DemoCommand.class},
     description = "Inspect and repair crew runs recorded by crew-recovery.")
 public final class CrewRecoveryCommand implements Runnable {
 
