@@ -79,11 +79,9 @@ public final class Demo {
     narrator.plain("crew-recovery demo: store " + root);
     narrator.plain("  " + DemoSettings.describe());
     List<Row> rows = new ArrayList<>();
-    boolean failed;
     try (LogNarration logNarration = new LogNarration(narrator);
         FileRunStore store = FileRunStore.open(root)) {
       rows = runOn(store, narrator, logs, only);
-      failed = rows.stream().anyMatch(r -> !r.asExpected());
     } catch (CrewRecoveryException e) {
       out.println("crew-recovery demo: cannot use the store at " + root + ": " + e.getMessage());
       out.flush();
@@ -95,7 +93,7 @@ public final class Demo {
       narrator.plain(line);
     }
     Duration took = narrator.elapsed();
-    failed = failed || rows.isEmpty();
+    boolean failed = exitCode(rows) != OK;
     narrator.plain("");
     narrator.plain(
         String.format(
@@ -105,7 +103,9 @@ public final class Demo {
             rows.size(),
             took.toMillis() / 1000.0,
             failed ? "" : "."));
-    if (storeDir == null && !keep && !failed) {
+    // The temporary directory holds the child JVMs' logs, and the store unless one was given.
+    boolean keepTemp = failed || (keep && storeDir == null);
+    if (!keepTemp) {
       deleteQuietly(temp);
     } else {
       if (storeDir == null) {
@@ -114,7 +114,18 @@ public final class Demo {
       }
       narrator.plain("child JVM logs: " + logs);
     }
-    return failed ? UNEXPECTED : OK;
+    return exitCode(rows);
+  }
+
+  /**
+   * Returns the exit code for a finished demo: {@link #OK} only when it ran at least one scenario
+   * and every outcome is the expected one.
+   *
+   * @param rows the rows of the table
+   * @return the exit code
+   */
+  static int exitCode(List<Row> rows) {
+    return !rows.isEmpty() && rows.stream().allMatch(Row::asExpected) ? OK : UNEXPECTED;
   }
 
   private static List<Row> runOn(

@@ -19,11 +19,13 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs seven failures on real worker processes (child JVMs) in a fresh store and narrates"
-          + " how crew-recovery detects and handles each: normal completion, SIGKILL, SIGSTOP,"
-          + " a crashed second host, a recycled PID, deliveries across a session switch, and"
-          + " retries ending in a deadletter entry that is redriven.",
-      "Ends with a table and exits 0 only if every outcome is the expected one."
+      "Shows crew-recovery at work on real processes, in under a minute.",
+      "",
+      "Runs seven failures on worker processes (child JVMs) in a fresh store and narrates how"
+          + " crew-recovery detects and handles each: normal completion, SIGKILL, SIGSTOP, a"
+          + " crashed second host, a recycled PID, deliveries across a session switch, and"
+          + " retries ending in a deadletter entry that is redriven. Ends with a table and exits"
+          + " 0 only if every outcome is the expected one."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
