@@ -115,17 +115,18 @@ final class EventTail implements AutoCloseable {
     }
     for (String key : keys) {
       String v = data.get(key);
-      boolean nothing =
-          v == null
-              || v.isEmpty()
-              || v.equals("null")
-              || v.equals("false")
-              || (key.endsWith("Tasks") && v.equals("0"));
-      if (!nothing) {
+      if (v != null && !saysNothing(key, v)) {
         b.append(' ').append(key).append('=').append(Board.abbreviate(v, 48));
       }
     }
     return Board.abbreviate(b.toString(), MAX_LINE);
+  }
+
+  private static boolean saysNothing(String key, String v) {
+    return v.isEmpty()
+        || v.equals("null")
+        || v.equals("false")
+        || (key.endsWith("Tasks") && v.equals("0"));
   }
 
   @Override
