@@ -85,7 +85,7 @@ record Row(
             r.detectedBy(),
             r.latencyText(),
             r.action(),
-            Board.abbreviate(r.outcome(), 90),
+            r.outcome(),
             r.asExpected() ? "yes" : "NO"
           });
     }

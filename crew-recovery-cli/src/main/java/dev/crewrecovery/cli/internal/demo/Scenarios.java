@@ -66,49 +66,44 @@ final class Scenarios {
         new Scenario(
             1,
             "1-normal",
-            "none: the worker completes",
+            "none (normal run)",
             "run COMPLETED, 1 attempt, worker exit 0",
             this::normal),
         new Scenario(
             2,
             "2-sigkill",
             "worker SIGKILLed",
-            "attempt 1 WORKER_LOST (worker_exit, NON_ZERO_EXIT), retried: attempt 2 COMPLETED,"
-                + " run COMPLETED",
+            "attempt 1 WORKER_LOST (NON_ZERO_EXIT), attempt 2 COMPLETED, run COMPLETED",
             this::sigkill),
         new Scenario(
             3,
             "3-sigstop",
-            "worker frozen (SIGSTOP)",
+            "worker SIGSTOPped",
             "STALE, never DEAD; KILL_STALE killed the worker, run FAILED",
             this::sigstop),
         new Scenario(
             4,
             "4-host-crash",
-            "second host SIGKILLed",
-            "PROCESS_DEAD -> RESUME by demo-host-a; t1 kept, t2 attempt 2 COMPLETED, run"
-                + " COMPLETED",
+            "host B SIGKILLed",
+            "RESUME by demo-host-a: t1 kept, t2 attempt 2 COMPLETED, run COMPLETED",
             this::hostCrash),
         new Scenario(
             5,
             "5-recycled",
-            "recycled PID (wrong start identity)",
-            "RECYCLED: attempt 1 WORKER_LOST, the process on that pid untouched; attempt 2"
-                + " COMPLETED, run COMPLETED",
+            "recycled PID",
+            "RECYCLED: attempt 1 WORKER_LOST, pid's process untouched, attempt 2 COMPLETED",
             this::recycled),
         new Scenario(
             6,
             "6-delivery",
-            "consumer inactive, then a session switch",
-            "2 results queued while inactive, delivered in order on activation; stale steer"
-                + " dropped",
+            "inactive consumer",
+            "2 results queued, delivered in order on activation; stale steer dropped",
             this::deliveries),
         new Scenario(
             7,
             "7-deadletter",
-            "worker fails every attempt",
-            "3 attempts NON_ZERO_EXIT -> MAX_RETRIES entry; redrive -> attempt 4 COMPLETED,"
-                + " entry REDRIVEN, run COMPLETED",
+            "worker always fails",
+            "3 x NON_ZERO_EXIT -> MAX_RETRIES; redriven: attempt 4 COMPLETED, run COMPLETED",
             this::deadletter));
   }
 
@@ -133,7 +128,7 @@ final class Scenarios {
     return Row.of(
         s.number(),
         s.failure(),
-        "the worker reported its result",
+        "its result line",
         null,
         "complete, finish",
         outcome,
@@ -175,14 +170,13 @@ final class Scenarios {
       then = "task " + taskStatus(run, T1);
     }
     host.runs().finish(run, null);
-    String outcome =
-        "attempt 1 " + first + ", retried: " + then + ", run " + host.snapshot(run).status();
+    String outcome = "attempt 1 " + first + ", " + then + ", run " + host.snapshot(run).status();
     return Row.of(
         s.number(),
         s.failure(),
         "process exit (onExit)",
         latency,
-        "WORKER_LOST, retry queued",
+        "WORKER_LOST, retry",
         outcome,
         s.expected());
   }
@@ -258,11 +252,9 @@ final class Scenarios {
     return Row.of(
         s.number(),
         s.failure(),
-        "heartbeat age (watcher); probe ALIVE",
+        "heartbeat age; probe ALIVE",
         latency,
-        "operator KILL_STALE (TERM, KILL after "
-            + DemoSettings.seconds(config.terminateGrace())
-            + ")",
+        "KILL_STALE (operator)",
         outcome,
         s.expected());
   }
@@ -323,13 +315,12 @@ final class Scenarios {
     }
     host.runs().finish(run, null);
     RunSnapshot done = host.snapshot(run);
-    String verdictAction =
-        reconciled.text().substring(0, reconciled.text().lastIndexOf(' ')).replace(" ", " -> ");
+    String[] verdictActionStatus = reconciled.text().split(" ");
     String outcome =
-        verdictAction
+        verdictActionStatus[1]
             + " by "
             + (owner == null ? "nobody" : owner.session().value())
-            + "; t1 "
+            + ": t1 "
             + (attempts(done, T1) == 1 && taskStatus(run, T1) == TaskStatus.COMPLETED
                 ? "kept"
                 : "redone")
@@ -342,9 +333,9 @@ final class Scenarios {
     return Row.of(
         s.number(),
         s.failure(),
-        "lease expired + runner probe DEAD (recovery pass)",
+        "lease expired, runner DEAD",
         latency,
-        "RESUME: adopt (epoch+1), requeue t2",
+        verdictActionStatus[0] + " -> " + verdictActionStatus[1],
         outcome,
         s.expected());
   }
@@ -401,18 +392,16 @@ final class Scenarios {
         judged
             + ": attempt 1 "
             + first.substring(0, first.indexOf(' ') < 0 ? first.length() : first.indexOf(' '))
-            + ", the process on that pid "
+            + ", pid's process "
             + (untouched ? "untouched" : "killed")
-            + "; "
-            + then
-            + ", run "
-            + host.snapshot(run).status();
+            + ", "
+            + then;
     return Row.of(
         s.number(),
         s.failure(),
-        "probe: start identity differs",
+        "probe: start identity",
         latency,
-        "treated as dead: WORKER_LOST, retry",
+        "WORKER_LOST, retry",
         outcome,
         s.expected());
   }
@@ -496,7 +485,7 @@ final class Scenarios {
             .orElse(null);
     String outcome =
         queuedWhileInactive.size()
-            + " results queued while inactive, "
+            + " results queued, "
             + (results.equals(queuedWhileInactive)
                 ? "delivered in order on activation"
                 : "delivered as " + results)
@@ -505,9 +494,9 @@ final class Scenarios {
     return Row.of(
         s.number(),
         s.failure(),
-        "activation flush; generation check",
+        "flush on activate",
         latency,
-        "queue, flush FIFO, drop stale steer",
+        "queue, flush, drop steer",
         outcome,
         s.expected());
   }
@@ -571,24 +560,24 @@ final class Scenarios {
     host.tail.drain(run);
     String outcome =
         task.attempts().size()
-            + " attempts "
+            + " x "
             + distinct
             + " -> "
             + entry.reason()
-            + " entry; redrive -> attempt "
+            + "; "
+            + (redriven.equals("REDRIVEN") ? "redriven" : "redrive left the entry " + redriven)
+            + ": attempt "
             + again.attempt().number()
             + " "
             + taskStatus(run, T1)
-            + ", entry "
-            + redriven
             + ", run "
             + host.snapshot(run).status();
     return Row.of(
         s.number(),
         s.failure(),
-        "exit code, retry budget spent",
+        "exit codes; retry budget",
         latency,
-        "FAILED + deadletter; operator redrive",
+        "deadletter; redrive",
         outcome,
         s.expected());
   }
@@ -603,7 +592,7 @@ final class Scenarios {
     return host.snapshot(run).task(task).map(TaskState::status).orElseThrow();
   }
 
-  /** The failure of an attempt in words: {@code WORKER_LOST (worker_exit, SIGNAL_EXIT)}. */
+  /** The failure of an attempt in words: {@code WORKER_LOST (NON_ZERO_EXIT)}. */
   private String failureOf(RunSnapshot s, TaskId task, int number) {
     TaskState t = s.task(task).orElseThrow();
     if (t.attempts().size() < number) {
@@ -614,12 +603,7 @@ final class Scenarios {
     if (f == null) {
       return "not failed";
     }
-    String cause =
-        host.board
-            .first(f2 -> f2.kind() == Kind.TASK_REPAIRED && a.id().equals(f2.attempt()))
-            .map(f2 -> f2.text().substring(f2.text().indexOf(' ') + 1))
-            .orElse("?");
-    return f.code() + " (" + cause + ", " + f.exitClass() + ")";
+    return f.code() + " (" + f.exitClass() + ")";
   }
 
   private static String seconds(Duration d) {
