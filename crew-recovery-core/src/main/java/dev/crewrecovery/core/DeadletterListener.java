@@ -27,6 +27,13 @@ public interface DeadletterListener {
   default void discarded(DeadletterView view) {}
 
   /**
+   * An entry was redriven (not called for a dry run).
+   *
+   * @param result what the redrive did
+   */
+  default void redriven(RedriveResult result) {}
+
+  /**
    * Pruning closed entries could not bring the store under its capacity: only open entries are left
    * beyond it, and those are never dropped. Heard on every prune that ends over capacity.
    *

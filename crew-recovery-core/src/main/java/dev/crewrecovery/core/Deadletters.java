@@ -15,8 +15,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The read side of the deadletter (DESIGN section 10): listing with computed states, discard,
- * manual entries and pruning. Entries are evidence, not verdicts: each listed entry's {@link
+ * The deadletter (DESIGN section 10): listing with computed states, discard, redrive, manual
+ * entries and pruning. Entries are evidence, not verdicts: each listed entry's {@link
  * DeadletterState} is computed on read from its marks and the current snapshot of its run (see
  * {@link DeadletterState} for the exact rule). A run that cannot be read (missing, corrupt) leaves
  * its entries OPEN: nothing is closed, and so nothing is pruned, on uncertainty.
@@ -30,11 +30,18 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Errors.</b> The store's exceptions propagate, except {@link
  * dev.crewrecovery.api.CorruptStateException} from reading a run, which leaves its entries OPEN.
  * Event appends that fail are logged.
+ *
+ * <p><b>Redrive and sessions.</b> A redrive adopts the run for the redriving session (epoch + 1),
+ * so it needs a session: use the session-bound instance from {@link Recovery#deadletters()} of a
+ * started {@link CrewRecovery}. The instance made by {@link #create} is not bound to a session and
+ * refuses {@link #redrive} and {@link #previewRedrive} with {@link
+ * dev.crewrecovery.api.RedriveRefusedException}; everything else works the same on both.
  */
 public interface Deadletters {
 
   /**
-   * Creates the deadletter service over a store.
+   * Creates the deadletter service over a store, not bound to a session: it lists, discards,
+   * appends and prunes, and refuses to redrive (see the class comment).
    *
    * @param store the store holding the entries and the runs
    * @param config retention and capacity
@@ -76,6 +83,52 @@ public interface Deadletters {
    * @throws IllegalArgumentException if {@code reason} is blank
    */
   DeadletterView discard(DeadletterId id, String reason, Instant now);
+
+  /**
+   * Redrives an OPEN entry (DESIGN section 10). For a task entry whose task is FAILED or CANCELLED,
+   * in one update of its run: requeues the task as a new attempt (its next start creates attempt n
+   * + 1), moves a terminal run to RUNNING, adopts the run for this session (owner := this
+   * incarnation, epoch + 1) and appends one {@code run.redriven} event; then writes a redrive mark.
+   * For a {@code DELIVERY_FAILED} entry it re-enqueues the delivery in this session's delivery
+   * coordinator, without touching the run, then writes the mark. The checks are made again on the
+   * fresh snapshot inside the update, so of two concurrent redrives of one entry exactly one
+   * writes.
+   *
+   * <p>A crash between the run's update and the mark leaves the entry SUPERSEDED (its task was
+   * requeued), which is closed too; it is never redriven twice.
+   *
+   * @param id the entry
+   * @param now the instant of the redrive
+   * @return what was done: the entry (REDRIVEN), the changes, the committed snapshot, written
+   * @throws DeadletterNotFoundException if the store holds no such entry
+   * @throws DeadletterNotOpenException if the entry is not OPEN: discarded, redriven, or its run or
+   *     task moved on (the message says to what)
+   * @throws dev.crewrecovery.api.RedriveRefusedException if redrive does not apply to the entry (a
+   *     run-level entry, a task that is neither FAILED nor CANCELLED, a delivery that cannot be
+   *     rebuilt) or this instance is not bound to a session
+   * @throws RunNotFoundException if the store no longer holds the entry's run
+   * @throws IllegalStateException if the session is not started or closed
+   * @throws dev.crewrecovery.api.LeaseLostException if the session lost its lease
+   */
+  RedriveResult redrive(DeadletterId id, Instant now);
+
+  /**
+   * The dry run of {@link #redrive}: computes, on the run's current snapshot, exactly the changes a
+   * redrive at {@code now} would make, and writes nothing (no update, no mark, no event, no lease
+   * renewal). It refuses exactly when {@link #redrive} on the same snapshot would.
+   *
+   * @param id the entry
+   * @param now the instant the redrive would be made at
+   * @return what would be done: the entry as it is, the changes, the snapshot that would be
+   *     committed (version + 1), not written
+   * @throws DeadletterNotFoundException if the store holds no such entry
+   * @throws DeadletterNotOpenException if the entry is not OPEN
+   * @throws dev.crewrecovery.api.RedriveRefusedException if redrive does not apply to the entry or
+   *     this instance is not bound to a session
+   * @throws RunNotFoundException if the store no longer holds the entry's run
+   * @throws IllegalStateException if the session is not started
+   */
+  RedriveResult previewRedrive(DeadletterId id, Instant now);
 
   /**
    * Appends a MANUAL entry. A task entry names the task's latest attempt when it has one, so it is

@@ -47,4 +47,14 @@ public interface Recovery {
    * @throws dev.crewrecovery.api.CrewRecoveryException when the run cannot be read or locked
    */
   ApplyResult apply(RecoveryPlan plan);
+
+  /**
+   * Returns the deadletter of this session's store, bound to this session: listing, discard, manual
+   * entries, pruning, and {@link Deadletters#redrive redrive}, which adopts the redriven run for
+   * this session. Listing works before {@link CrewRecovery#start()}; redrive needs a started
+   * session. The session also prunes it on its recovery-loop schedule.
+   *
+   * @return the session-bound deadletter service (the same instance on every call)
+   */
+  Deadletters deadletters();
 }

@@ -136,4 +136,16 @@ public interface RecoveryListener {
    * @param epoch the run's new epoch
    */
   default void onRunAdopted(RunId runId, Owner previous, long epoch) {}
+
+  /**
+   * A deadletter prune could not bring the store under its capacity: only open entries remain
+   * beyond it, and those are never dropped (appends still succeed). Called on every scheduled prune
+   * that ends over capacity; the first one also appends a {@code deadletter.over_capacity} event to
+   * the affected runs.
+   *
+   * @param result what the prune did
+   * @param capacity the configured capacity
+   */
+  default void onDeadletterOverCapacity(
+      dev.crewrecovery.api.spi.PruneResult result, int capacity) {}
 }

@@ -9,6 +9,8 @@ import dev.crewrecovery.api.DeadletterNotFoundException;
 import dev.crewrecovery.api.DeadletterNotOpenException;
 import dev.crewrecovery.api.DeadletterReason;
 import dev.crewrecovery.api.NewEvent;
+import dev.crewrecovery.api.Owner;
+import dev.crewrecovery.api.RedriveRefusedException;
 import dev.crewrecovery.api.RunId;
 import dev.crewrecovery.api.RunNotFoundException;
 import dev.crewrecovery.api.RunSnapshot;
@@ -18,12 +20,15 @@ import dev.crewrecovery.api.TaskState;
 import dev.crewrecovery.api.spi.DeadletterFilter;
 import dev.crewrecovery.api.spi.PruneResult;
 import dev.crewrecovery.api.spi.RunStore;
+import dev.crewrecovery.api.spi.Update;
+import dev.crewrecovery.api.spi.UpdateResult;
 import dev.crewrecovery.core.DeadletterConfig;
 import dev.crewrecovery.core.DeadletterListener;
 import dev.crewrecovery.core.DeadletterQuery;
 import dev.crewrecovery.core.DeadletterState;
 import dev.crewrecovery.core.DeadletterView;
 import dev.crewrecovery.core.Deadletters;
+import dev.crewrecovery.core.RedriveResult;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +42,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /** The default {@link Deadletters}; its interface documents the semantics. */
@@ -49,10 +55,11 @@ public final class DefaultDeadletters implements Deadletters {
   private final DeadletterConfig config;
   private final DeadletterListener listener;
   private final System.Logger logger;
+  private final @Nullable RedriveBinding binding;
   private final AtomicBoolean overCapacity = new AtomicBoolean();
 
   /**
-   * Creates the service.
+   * Creates the service, not bound to a session: it refuses to redrive.
    *
    * @param store the store
    * @param config retention and capacity
@@ -61,10 +68,29 @@ public final class DefaultDeadletters implements Deadletters {
    */
   public DefaultDeadletters(
       RunStore store, DeadletterConfig config, DeadletterListener listener, System.Logger logger) {
+    this(store, config, listener, logger, null);
+  }
+
+  /**
+   * Creates the service.
+   *
+   * @param store the store
+   * @param config retention and capacity
+   * @param listener hears appends, discards, redrives and over-capacity
+   * @param logger where warnings go
+   * @param binding the session redrives are made for, or null to refuse redrive
+   */
+  public DefaultDeadletters(
+      RunStore store,
+      DeadletterConfig config,
+      DeadletterListener listener,
+      System.Logger logger,
+      @Nullable RedriveBinding binding) {
     this.store = Objects.requireNonNull(store, "store");
     this.config = Objects.requireNonNull(config, "config");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.logger = Objects.requireNonNull(logger, "logger");
+    this.binding = binding;
   }
 
   /** Loads each run at most once per call: listing many entries of one run reads it once. */
@@ -118,6 +144,112 @@ public final class DefaultDeadletters implements Deadletters {
       }
     }
     return Optional.empty();
+  }
+
+  private StoredDeadletter stored(DeadletterId id) {
+    for (StoredDeadletter s : store.deadletters(DeadletterFilter.all())) {
+      if (s.entry().id().equals(id)) {
+        return s;
+      }
+    }
+    throw new DeadletterNotFoundException(id);
+  }
+
+  private RedriveBinding binding(DeadletterId id) {
+    RedriveBinding b = binding;
+    if (b == null) {
+      throw new RedriveRefusedException(
+          id,
+          "this Deadletters is not bound to a session (it was made by Deadletters.create);"
+              + " redrive adopts the run for the redriving session, so use"
+              + " CrewRecovery.recovery().deadletters() of a started session");
+    }
+    return b;
+  }
+
+  @Override
+  public RedriveResult previewRedrive(DeadletterId id, Instant now) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(now, "now");
+    RedriveBinding b = binding(id);
+    Owner me = b.redriver();
+    StoredDeadletter s = stored(id);
+    DeadletterEntry entry = s.entry();
+    RunSnapshot run =
+        store.load(entry.runId()).orElseThrow(() -> new RunNotFoundException(entry.runId()));
+    DeadletterView view =
+        new DeadletterView(entry, DeadletterStateRule.stateOf(entry, s.marks(), run), s.marks());
+    if (entry.reason() == DeadletterReason.DELIVERY_FAILED) {
+      requireOpen(view, run);
+      String change = b.redeliver(entry, run, true);
+      return new RedriveResult(view, List.of(change, markChange(entry, me)), run, false);
+    }
+    Redrive.Plan plan = Redrive.task(entry, s.marks(), run, me, now);
+    return new RedriveResult(
+        view, plan.changes(), plan.next().withVersion(run.version() + 1), false);
+  }
+
+  @Override
+  public RedriveResult redrive(DeadletterId id, Instant now) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(now, "now");
+    RedriveBinding b = binding(id);
+    Owner me = b.writer();
+    StoredDeadletter s = stored(id);
+    DeadletterEntry entry = s.entry();
+    List<String> changes;
+    RunSnapshot after;
+    if (entry.reason() == DeadletterReason.DELIVERY_FAILED) {
+      RunSnapshot run =
+          store.load(entry.runId()).orElseThrow(() -> new RunNotFoundException(entry.runId()));
+      requireOpen(
+          new DeadletterView(entry, DeadletterStateRule.stateOf(entry, s.marks(), run), s.marks()),
+          run);
+      changes = List.of(b.redeliver(entry, run, false), markChange(entry, me));
+      after = run;
+    } else {
+      AtomicReference<Redrive.@Nullable Plan> made = new AtomicReference<>();
+      AtomicReference<@Nullable Owner> previous = new AtomicReference<>();
+      UpdateResult r =
+          store.update(
+              entry.runId(),
+              (current, heartbeats) -> {
+                Redrive.Plan p = Redrive.task(entry, s.marks(), current, me, now);
+                made.set(p);
+                previous.set(current.manifest().owner());
+                return Update.commit(p.next(), List.of(p.event()));
+              });
+      Redrive.Plan plan = Objects.requireNonNull(made.get(), "plan");
+      after = r.snapshot();
+      changes = plan.changes();
+      b.adopted(after, previous.get());
+    }
+    // After the commit: a crash before the mark leaves a task entry SUPERSEDED (its task was
+    // requeued), which is closed too; the mark only says who closed it and why.
+    DeadletterMark mark =
+        new DeadletterMark(id, DeadletterMark.Kind.REDRIVE, now, "redriven by " + me);
+    List<DeadletterMark> marks = new ArrayList<>(s.marks());
+    if (store.markDeadletter(mark)) {
+      marks.add(mark);
+    } else {
+      logger.log(Level.DEBUG, "deadletter entry {0} was pruned before its redrive mark", id);
+    }
+    RedriveResult result =
+        new RedriveResult(
+            new DeadletterView(entry, DeadletterState.REDRIVEN, marks), changes, after, true);
+    listen(() -> listener.redriven(result));
+    return result;
+  }
+
+  private static void requireOpen(DeadletterView view, RunSnapshot run) {
+    if (view.state() != DeadletterState.OPEN) {
+      throw new DeadletterNotOpenException(
+          view.id(), Redrive.describe(view.state(), view.entry(), run), "redrive");
+    }
+  }
+
+  private static String markChange(DeadletterEntry entry, Owner me) {
+    return "deadletter " + entry.id() + ": redrive mark by " + me + " (REDRIVEN)";
   }
 
   @Override

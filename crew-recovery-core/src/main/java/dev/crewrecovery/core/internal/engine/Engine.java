@@ -1,15 +1,25 @@
 package dev.crewrecovery.core.internal.engine;
 
+import dev.crewrecovery.api.DeadletterEntry;
+import dev.crewrecovery.api.Manifest;
 import dev.crewrecovery.api.Owner;
+import dev.crewrecovery.api.RedriveRefusedException;
+import dev.crewrecovery.api.RunSnapshot;
 import dev.crewrecovery.api.SessionId;
 import dev.crewrecovery.api.spi.Clock;
 import dev.crewrecovery.api.spi.DeliverySink;
 import dev.crewrecovery.api.spi.ProcessProbe;
+import dev.crewrecovery.api.spi.PruneResult;
 import dev.crewrecovery.api.spi.RunStore;
+import dev.crewrecovery.core.DeadletterConfig;
+import dev.crewrecovery.core.DeadletterListener;
+import dev.crewrecovery.core.Deadletters;
 import dev.crewrecovery.core.RecoveryConfig;
 import dev.crewrecovery.core.RecoveryListener;
 import dev.crewrecovery.core.RecoveryPolicy;
 import dev.crewrecovery.core.RetryPolicy;
+import dev.crewrecovery.core.internal.deadletter.DefaultDeadletters;
+import dev.crewrecovery.core.internal.deadletter.RedriveBinding;
 import dev.crewrecovery.core.internal.delivery.RecordingDeliverySource;
 import dev.crewrecovery.core.internal.heartbeat.HeartbeatWatcher;
 import dev.crewrecovery.core.internal.heartbeat.ObservationTracker;
@@ -49,6 +59,12 @@ public final class Engine {
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
 
+  /**
+   * How often the session prunes the deadletter (DESIGN section 10: retention and capacity come
+   * from the configuration); the first prune runs right after start.
+   */
+  public static final Duration DEADLETTER_PRUNE_INTERVAL = Duration.ofHours(1);
+
   private enum Life {
     NEW,
     STARTED,
@@ -65,6 +81,7 @@ public final class Engine {
   private final LeaseKeeper leaseKeeper;
   private final RecoveryLoop recovery;
   private final RecordingDeliverySource deliveries;
+  private final DefaultDeadletters deadletters;
   private final @Nullable DeliverySink sink;
   private final boolean manual;
   private final @Nullable AutoCloseable ownedProbe;
@@ -126,6 +143,24 @@ public final class Engine {
     this.watcher = new HeartbeatWatcher(services, repair, exits, tracker);
     this.leaseKeeper = new LeaseKeeper(session, store, clock, config);
     this.recovery = new RecoveryLoop(services, tracker, exits, recoveryPolicy);
+    this.deadletters =
+        new DefaultDeadletters(
+            store,
+            new DeadletterConfig(config.deadletterRetention(), config.deadletterCapacity()),
+            new DeadletterListener() {
+              @Override
+              public void appended(DeadletterEntry entry) {
+                safe.onDeadletter(entry);
+              }
+
+              @Override
+              public void overCapacity(PruneResult result) {
+                safe.onDeadletterOverCapacity(result, config.deadletterCapacity());
+              }
+            },
+            System.getLogger(DefaultDeadletters.class.getName()),
+            new SessionRedrive());
+    recovery.bindDeadletters(deadletters);
     this.sink = sink;
     this.manual = manual;
     this.ownedProbe = ownedProbe;
@@ -175,9 +210,20 @@ public final class Engine {
     loops.add(lease);
     loops.add(watch);
     loops.add(recover);
+    Loop prune =
+        new Loop(
+            "deadletter prune",
+            s,
+            () -> {
+              pruneDeadletters();
+              return DEADLETTER_PRUNE_INTERVAL;
+            },
+            DEADLETTER_PRUNE_INTERVAL);
+    loops.add(prune);
     lease.start(config.leaseRenewInterval());
     recover.start(Duration.ZERO);
     watch.start(config.watcherInterval());
+    prune.start(Duration.ZERO);
   }
 
   /**
@@ -258,6 +304,50 @@ public final class Engine {
   /** Returns the watch of worker exits. */
   public WorkerExits exits() {
     return exits;
+  }
+
+  /**
+   * Prunes the deadletter now with the configured retention and capacity (the scheduled prune's
+   * body; tests in manual mode call it).
+   *
+   * @return what was pruned
+   */
+  public PruneResult pruneDeadletters() {
+    return deadletters.prune(services.clock().now());
+  }
+
+  /** Returns the session-bound deadletter service. */
+  public Deadletters deadletters() {
+    return deadletters;
+  }
+
+  /** Binds redrives to this session: its owner, its lease, its bookkeeping of adopted runs. */
+  private final class SessionRedrive implements RedriveBinding {
+    @Override
+    public Owner redriver() {
+      return session.owner();
+    }
+
+    @Override
+    public Owner writer() {
+      return session.writer();
+    }
+
+    @Override
+    public void adopted(RunSnapshot committed, @Nullable Owner previous) {
+      Manifest m = committed.manifest();
+      session.own(committed.runId(), m.epoch());
+      exits.reconcile(committed);
+      if (previous != null && !previous.equals(m.owner())) {
+        services.listener().onRunAdopted(committed.runId(), previous, m.epoch());
+      }
+    }
+
+    @Override
+    public String redeliver(DeadletterEntry entry, RunSnapshot run, boolean dryRun) {
+      throw new RedriveRefusedException(
+          entry.id(), "re-enqueueing a DELIVERY_FAILED entry needs the delivery coordinator");
+    }
   }
 
   /** Returns the in-memory record of deliveries, until the delivery coordinator exists. */

@@ -127,6 +127,7 @@ public final class RecoveryLoop implements Recovery {
   private final Map<RunId, CompletableFuture<ProcessExit>> runnerWatches =
       new ConcurrentHashMap<>();
   private volatile Executor executor = Runnable::run;
+  private volatile dev.crewrecovery.core.@Nullable Deadletters deadletters;
   private final TimeSampler sampler;
   private @Nullable Duration lastForwardJump;
   private @Nullable Instant lastForwardJumpAt;
@@ -170,6 +171,25 @@ public final class RecoveryLoop implements Recovery {
    */
   public void executor(Executor executor) {
     this.executor = Objects.requireNonNull(executor, "executor");
+  }
+
+  /**
+   * Binds the session's deadletter service, returned by {@link #deadletters()} (set once by the
+   * engine).
+   *
+   * @param deadletters the session-bound service
+   */
+  public void bindDeadletters(dev.crewrecovery.core.Deadletters deadletters) {
+    this.deadletters = Objects.requireNonNull(deadletters, "deadletters");
+  }
+
+  @Override
+  public dev.crewrecovery.core.Deadletters deadletters() {
+    dev.crewrecovery.core.Deadletters d = deadletters;
+    if (d == null) {
+      throw new IllegalStateException("no deadletter service is bound to this recovery loop");
+    }
+    return d;
   }
 
   /**

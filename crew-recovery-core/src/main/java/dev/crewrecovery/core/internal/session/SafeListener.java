@@ -111,4 +111,9 @@ public final class SafeListener implements RecoveryListener {
   public void onRunAdopted(RunId runId, Owner previous, long epoch) {
     guard("onRunAdopted", () -> delegate.onRunAdopted(runId, previous, epoch));
   }
+
+  @Override
+  public void onDeadletterOverCapacity(dev.crewrecovery.api.spi.PruneResult result, int capacity) {
+    guard("onDeadletterOverCapacity", () -> delegate.onDeadletterOverCapacity(result, capacity));
+  }
 }
