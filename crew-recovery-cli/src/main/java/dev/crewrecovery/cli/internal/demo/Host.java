@@ -8,10 +8,12 @@ import dev.crewrecovery.api.RunSnapshot;
 import dev.crewrecovery.api.TaskId;
 import dev.crewrecovery.api.TaskState;
 import dev.crewrecovery.core.CrewRecovery;
+import dev.crewrecovery.core.Deadletters;
 import dev.crewrecovery.core.DeliveryConfig;
 import dev.crewrecovery.core.DeliveryCoordinator;
 import dev.crewrecovery.core.DeliveryOutcome;
 import dev.crewrecovery.core.FileRunStore;
+import dev.crewrecovery.core.RedriveResult;
 import dev.crewrecovery.core.RunLedger;
 import dev.crewrecovery.core.SystemClock;
 import dev.crewrecovery.core.SystemProcessProbe;
@@ -254,7 +256,28 @@ final class Host {
    * @return the entry's state afterwards
    */
   String redrive(DeadletterEntry entry) {
-    throw new DemoException("redrive of " + entry.id() + " is not available in this build");
+    Deadletters deadletters = crew.recovery().deadletters();
+    RedriveResult preview = deadletters.previewRedrive(entry.id(), now());
+    say(
+        entry.runId(),
+        Board.abbreviate(
+            "operator: redrive --dry-run "
+                + entry.id()
+                + ": "
+                + String.join("; ", preview.changes()),
+            160));
+    RedriveResult done = deadletters.redrive(entry.id(), now());
+    say(
+        entry.runId(),
+        "operator: redrive "
+            + entry.id()
+            + ": entry "
+            + done.entry().state()
+            + ", run "
+            + done.snapshot().status()
+            + " at epoch "
+            + done.snapshot().manifest().epoch());
+    return done.entry().state().name();
   }
 
   /** Kills every child still running. */
