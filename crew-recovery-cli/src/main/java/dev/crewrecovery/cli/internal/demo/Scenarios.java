@@ -432,7 +432,12 @@ final class Scenarios {
     DeliveryCoordinator deliveries = host.deliveries();
     SessionId consumer = host.crew.sessionId();
     SessionId other = SessionId.of("demo-ui-other");
-    host.say(run, "demo: the consumer is inactive (no session active)");
+    deliveries.deactivate();
+    host.say(
+        run,
+        "demo: the consumer goes away (deactivate; generation "
+            + deliveries.generation()
+            + ", no session active)");
     List<String> queuedWhileInactive = new ArrayList<>();
     for (TaskId t : List.of(T1, T2)) {
       Worker w = host.runToCompletion(run, t);
