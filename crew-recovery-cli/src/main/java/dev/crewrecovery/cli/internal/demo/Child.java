@@ -209,14 +209,16 @@ final class Child implements AutoCloseable {
   }
 
   /**
-   * Sends a signal by name through {@code kill}, for the signals Java has no call for (STOP).
+   * Sends a signal by name through the shell's {@code kill}, for the signals Java has no call for
+   * (STOP).
    *
    * @param signal the signal name, for example {@code STOP}
    */
   void signal(String signal) {
     try {
       Process kill =
-          new ProcessBuilder("kill", "-" + signal, Long.toString(pid()))
+          // The shell's own kill: present wherever sh is, unlike a kill binary.
+          new ProcessBuilder("sh", "-c", "kill -" + signal + " \"$0\"", Long.toString(pid()))
               .redirectErrorStream(true)
               .start();
       String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
