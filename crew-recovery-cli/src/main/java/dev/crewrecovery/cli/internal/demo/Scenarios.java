@@ -1,6 +1,7 @@
 package dev.crewrecovery.cli.internal.demo;
 
 import dev.crewrecovery.api.Attempt;
+import dev.crewrecovery.api.AttemptId;
 import dev.crewrecovery.api.DeadletterEntry;
 import dev.crewrecovery.api.Delivery;
 import dev.crewrecovery.api.DeliveryId;
@@ -346,8 +347,7 @@ final class Scenarios {
     RunId run = host.runId("recycled");
     host.create(run, s.label(), List.of(T1));
     Child bystander =
-        host.startChild(
-            "bystander", host.workerArgs(dev.crewrecovery.api.AttemptId.of(run, T1, 1), "idle", 0));
+        host.startChild("bystander", host.workerArgs(AttemptId.of(run, T1, 1), "idle", 0));
     bystander.awaitLine("READY", Host.STEP);
     ProcessRef real =
         host.probe
@@ -363,7 +363,7 @@ final class Scenarios {
             + ", but that pid runs a process started at "
             + identity(real));
     long injected = host.narrator.nanos();
-    dev.crewrecovery.api.AttemptId attempt = host.runs().startAttempt(run, T1, wrong, null, false);
+    AttemptId attempt = host.runs().startAttempt(run, T1, wrong, null, false);
     Fact repaired =
         host.board.await(
             "the repair of " + attempt,
