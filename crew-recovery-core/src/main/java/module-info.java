@@ -28,4 +28,6 @@ module dev.crewrecovery.core {
       dev.crewrecovery.testkit;
   exports dev.crewrecovery.core.internal.recovery to
       dev.crewrecovery.testkit;
+  exports dev.crewrecovery.core.internal.waiting to
+      dev.crewrecovery.testkit;
 }

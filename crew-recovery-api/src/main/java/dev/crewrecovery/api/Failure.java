@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  * @param exitClass how the worker exited, when known
  * @param verdict the verdict of the repair that recorded it, when a repair did
  * @param heartbeatAge the heartbeat age at the repair, when known
- * @param logTail the bounded, redacted tail of the worker's log, when known
+ * @param logTail the bounded (20 lines, 4 KiB), redacted tail of the worker's log when a repair
+ *     failed the attempt because its worker died, or of the runner's log when the runner's death
+ *     failed it and the worker left none; null when unknown
  * @param at when the failure was recorded
  */
 public record Failure(

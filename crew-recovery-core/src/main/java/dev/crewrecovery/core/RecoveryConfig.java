@@ -3,6 +3,7 @@ package dev.crewrecovery.core;
 import dev.crewrecovery.api.InvalidConfigurationException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The engine's tunable numbers, with the defaults of DESIGN.md (its bold numbers) as named {@code
@@ -37,6 +38,25 @@ public final class RecoveryConfig {
 
   /** Heartbeat or log activity at most this old makes a task live: 5 min. */
   public static final Duration DEFAULT_ACTIVITY_WINDOW = Duration.ofMinutes(5);
+
+  /**
+   * Waiters of {@code awaitRun}/{@code awaitTask} and run listeners re-read the runs they wait for
+   * at least this often, whatever the file watch reports: 1 s.
+   */
+  public static final Duration DEFAULT_AWAIT_RESCAN_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * The default pattern of secrets in log tails: {@code key=value} or {@code key: value} for keys
+   * that name a password, token, secret or API key, {@code Bearer} tokens, and AWS-like access key
+   * ids. Each match is replaced by {@code <redacted>} (a {@code key=value} keeps its key).
+   */
+  public static final Pattern DEFAULT_LOG_REDACTION =
+      Pattern.compile(
+          "(?i:((?:password|passwd|token|secret|api[_-]?key|access[_-]?key|private[_-]?key"
+              + "|client[_-]?secret|authorization)[\\w.-]*[\"']?\\s*[=:]\\s*[\"']?)"
+              + "(?:(?:bearer|basic|token)\\s+)?)[^\\s\"',;&]+"
+              + "|(?i:(bearer\\s+))[A-Za-z0-9._~+/=-]+"
+              + "|\\b(AKIA|ASIA)[A-Z0-9]{16}\\b");
 
   /** The heartbeat watcher ticks this often: 5 s. */
   public static final Duration DEFAULT_WATCHER_INTERVAL = Duration.ofSeconds(5);
@@ -137,6 +157,9 @@ public final class RecoveryConfig {
   private final int deliveryQueueBound;
   private final Duration deadletterRetention;
   private final int deadletterCapacity;
+  private final Duration awaitRescanInterval;
+  private final boolean awaitFileWatch;
+  private final Pattern logRedaction;
 
   private RecoveryConfig(Builder b) {
     leaseDuration = b.leaseDuration;
@@ -166,6 +189,9 @@ public final class RecoveryConfig {
     deliveryQueueBound = b.deliveryQueueBound;
     deadletterRetention = b.deadletterRetention;
     deadletterCapacity = b.deadletterCapacity;
+    awaitRescanInterval = b.awaitRescanInterval;
+    awaitFileWatch = b.awaitFileWatch;
+    logRedaction = b.logRedaction;
   }
 
   /**
@@ -193,6 +219,30 @@ public final class RecoveryConfig {
    */
   public Builder toBuilder() {
     return new Builder(this);
+  }
+
+  /**
+   * Returns how often waiters and run listeners re-read their runs, whatever the file watch says
+   * (the bound on noticing a change committed by another process).
+   */
+  public Duration awaitRescanInterval() {
+    return awaitRescanInterval;
+  }
+
+  /**
+   * Returns whether waiters watch the directories of a {@link FileRunStore} for changes committed
+   * by other processes (the periodic re-read runs either way).
+   */
+  public boolean awaitFileWatch() {
+    return awaitFileWatch;
+  }
+
+  /**
+   * Returns the pattern whose matches are redacted from log tails. A match's first non-null
+   * capturing group, if any, is kept (for example the {@code password=} of {@code password=x}).
+   */
+  public Pattern logRedaction() {
+    return logRedaction;
   }
 
   /** Returns the lease duration (a lease expires when {@code now − lastRenewal} exceeds it). */
@@ -391,6 +441,9 @@ public final class RecoveryConfig {
     private int deliveryQueueBound = DEFAULT_DELIVERY_QUEUE_BOUND;
     private Duration deadletterRetention = DEFAULT_DEADLETTER_RETENTION;
     private int deadletterCapacity = DEFAULT_DEADLETTER_CAPACITY;
+    private Duration awaitRescanInterval = DEFAULT_AWAIT_RESCAN_INTERVAL;
+    private boolean awaitFileWatch = true;
+    private Pattern logRedaction = DEFAULT_LOG_REDACTION;
 
     private Builder() {}
 
@@ -422,6 +475,27 @@ public final class RecoveryConfig {
       deliveryQueueBound = c.deliveryQueueBound;
       deadletterRetention = c.deadletterRetention;
       deadletterCapacity = c.deadletterCapacity;
+      awaitRescanInterval = c.awaitRescanInterval;
+      awaitFileWatch = c.awaitFileWatch;
+      logRedaction = c.logRedaction;
+    }
+
+    /** Sets how often waiters and run listeners re-read their runs. */
+    public Builder awaitRescanInterval(Duration value) {
+      awaitRescanInterval = Objects.requireNonNull(value, "awaitRescanInterval");
+      return this;
+    }
+
+    /** Sets whether waiters watch a file store's directories (true by default). */
+    public Builder awaitFileWatch(boolean value) {
+      awaitFileWatch = value;
+      return this;
+    }
+
+    /** Sets the pattern whose matches are redacted from log tails. */
+    public Builder logRedaction(Pattern value) {
+      logRedaction = Objects.requireNonNull(value, "logRedaction");
+      return this;
     }
 
     /** Sets the lease duration. */
@@ -613,6 +687,7 @@ public final class RecoveryConfig {
       positive("discontinuityDrift", discontinuityDrift);
       positive("deliveryTtl", deliveryTtl);
       positive("deadletterRetention", deadletterRetention);
+      positive("awaitRescanInterval", awaitRescanInterval);
       atLeastOne("deadStreakTicks", deadStreakTicks);
       atLeastOne("maxAttempts", maxAttempts);
       atLeastOne("crashLoopMaxResumes", crashLoopMaxResumes);

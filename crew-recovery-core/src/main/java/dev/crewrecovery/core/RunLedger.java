@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -114,6 +115,56 @@ public interface RunLedger {
    * @return the snapshot, or empty
    */
   Optional<RunSnapshot> snapshot(RunId runId);
+
+  /**
+   * Waits for a run to become terminal (COMPLETED, FAILED or CANCELLED), without polling in the
+   * caller: a change committed in this JVM through the session's store completes the future inside
+   * the committing call; a change committed by another process on the same file store is seen
+   * through a directory watch, and at the latest after {@link RecoveryConfig#awaitRescanInterval()}
+   * by the session's one periodic re-read of every awaited run (watch events may be dropped). A run
+   * that is terminal already completes the future before this method returns. Not a write: allowed
+   * before {@link CrewRecovery#start()}.
+   *
+   * <p>The future completes exactly once: with the first terminal snapshot seen; exceptionally with
+   * {@link RunNotFoundException} when the run does not exist or was deleted, with {@link
+   * dev.crewrecovery.api.CorruptStateException} when it was quarantined, with a {@link
+   * java.util.concurrent.CancellationException} when the facade closes. Bound it with {@code
+   * orTimeout}; cancelling or timing it out removes the waiter. Dependent stages attached without
+   * an executor run on the completing thread, which may be a committing thread: keep them short.
+   * Waiting costs no thread: one watcher serves every waiter of the session.
+   *
+   * @param runId the run
+   * @return the future of the terminal snapshot
+   * @throws IllegalStateException after {@link CrewRecovery#close()}
+   */
+  CompletableFuture<RunSnapshot> awaitRun(RunId runId);
+
+  /**
+   * Waits for a task to become terminal (COMPLETED, FAILED, CANCELLED, SKIPPED or NEEDS_ATTENTION);
+   * otherwise as {@link #awaitRun}. The future completes with the first run snapshot in which the
+   * task is terminal, or exceptionally with {@link IllegalArgumentException} when the run has no
+   * such task.
+   *
+   * @param runId the run
+   * @param taskId the task
+   * @return the future of the run's snapshot in which the task is terminal
+   * @throws IllegalStateException after {@link CrewRecovery#close()}
+   */
+  CompletableFuture<RunSnapshot> awaitTask(RunId runId, TaskId taskId);
+
+  /**
+   * Subscribes a listener to every state change of a run (see {@link RunChangeListener} for order,
+   * threading and what "every" means across processes). The listener is first called with the run's
+   * current snapshot, before this method returns (unless another thread is passing on a change of
+   * the run at that moment: then that thread makes the call). Not a write: allowed before {@link
+   * CrewRecovery#start()}.
+   *
+   * @param runId the run
+   * @param listener the listener
+   * @return the handle that unsubscribes it
+   * @throws IllegalStateException after {@link CrewRecovery#close()}
+   */
+  RunSubscription subscribe(RunId runId, RunChangeListener listener);
 
   /**
    * Moves a run QUEUED → PLANNING.

@@ -33,6 +33,7 @@ import dev.crewrecovery.core.internal.session.Loop;
 import dev.crewrecovery.core.internal.session.SafeListener;
 import dev.crewrecovery.core.internal.session.Services;
 import dev.crewrecovery.core.internal.session.Session;
+import dev.crewrecovery.core.internal.waiting.RunWaiters;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,6 +78,7 @@ public final class Engine {
   private final TaskRepair repair;
   private final WorkerExits exits;
   private final Ledger ledger;
+  private final RunWaiters waiters;
   private final HeartbeatWatcher watcher;
   private final LeaseKeeper leaseKeeper;
   private final RecoveryLoop recovery;
@@ -139,7 +141,14 @@ public final class Engine {
             localHost);
     this.repair = new TaskRepair(services, tracker);
     this.exits = new WorkerExits(probe, repair);
-    this.ledger = new Ledger(services, exits);
+    this.waiters =
+        new RunWaiters(
+            store,
+            config.awaitRescanInterval(),
+            config.awaitFileWatch(),
+            !manual,
+            "crew-recovery-await-" + sessionId);
+    this.ledger = new Ledger(services, exits, waiters);
     this.watcher = new HeartbeatWatcher(services, repair, exits, tracker);
     this.leaseKeeper = new LeaseKeeper(session, store, clock, config);
     this.recovery = new RecoveryLoop(services, tracker, exits, recoveryPolicy);
@@ -254,6 +263,7 @@ public final class Engine {
     }
     exits.cancelAll();
     recovery.cancelAll();
+    waiters.close();
     if (ownedProbe != null) {
       try {
         ownedProbe.close();
@@ -279,6 +289,11 @@ public final class Engine {
   /** Returns the ledger. */
   public Ledger ledger() {
     return ledger;
+  }
+
+  /** Returns the hub of waiters and run listeners. */
+  public RunWaiters waiters() {
+    return waiters;
   }
 
   /** Returns the session. */

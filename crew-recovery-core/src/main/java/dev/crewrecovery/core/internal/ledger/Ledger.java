@@ -30,9 +30,12 @@ import dev.crewrecovery.api.spi.TerminationOutcome;
 import dev.crewrecovery.api.spi.Update;
 import dev.crewrecovery.api.spi.UpdateResult;
 import dev.crewrecovery.core.BlockReason;
+import dev.crewrecovery.core.RunChangeListener;
 import dev.crewrecovery.core.RunLedger;
+import dev.crewrecovery.core.RunSubscription;
 import dev.crewrecovery.core.internal.session.Services;
 import dev.crewrecovery.core.internal.session.Session;
+import dev.crewrecovery.core.internal.waiting.RunWaiters;
 import java.lang.System.Logger.Level;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -44,6 +47,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -69,17 +73,35 @@ public final class Ledger implements RunLedger {
   private final Session session;
   private final WorkerExits exits;
   private final AtomicLong dropped = new AtomicLong();
+  private final RunWaiters waiters;
 
   /**
    * Creates the ledger.
    *
    * @param services the session's services
    * @param exits the watch of worker exits
+   * @param waiters the hub behind {@link #awaitRun}, {@link #awaitTask} and {@link #subscribe}
    */
-  public Ledger(Services services, WorkerExits exits) {
+  public Ledger(Services services, WorkerExits exits, RunWaiters waiters) {
     this.services = Objects.requireNonNull(services, "services");
     this.session = services.session();
     this.exits = Objects.requireNonNull(exits, "exits");
+    this.waiters = Objects.requireNonNull(waiters, "waiters");
+  }
+
+  @Override
+  public CompletableFuture<RunSnapshot> awaitRun(RunId runId) {
+    return waiters.awaitRun(runId);
+  }
+
+  @Override
+  public CompletableFuture<RunSnapshot> awaitTask(RunId runId, TaskId taskId) {
+    return waiters.awaitTask(runId, taskId);
+  }
+
+  @Override
+  public RunSubscription subscribe(RunId runId, RunChangeListener listener) {
+    return waiters.subscribe(runId, listener);
   }
 
   // ---------------------------------------------------------------- the one write path

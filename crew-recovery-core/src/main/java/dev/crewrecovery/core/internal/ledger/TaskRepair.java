@@ -2,6 +2,7 @@ package dev.crewrecovery.core.internal.ledger;
 
 import dev.crewrecovery.api.Attempt;
 import dev.crewrecovery.api.AttemptId;
+import dev.crewrecovery.api.CrewRecoveryException;
 import dev.crewrecovery.api.DeadletterEntry;
 import dev.crewrecovery.api.ExitClass;
 import dev.crewrecovery.api.Failure;
@@ -21,12 +22,14 @@ import dev.crewrecovery.api.spi.UpdateResult;
 import dev.crewrecovery.core.internal.heartbeat.HeartbeatClassifier;
 import dev.crewrecovery.core.internal.heartbeat.Observation;
 import dev.crewrecovery.core.internal.heartbeat.ObservationTracker;
+import dev.crewrecovery.core.internal.logs.LogTail;
 import dev.crewrecovery.core.internal.session.Services;
 import dev.crewrecovery.core.internal.session.Session;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -93,6 +96,9 @@ public final class TaskRepair {
     } catch (LeaseLostException | IllegalStateException e) {
       return Optional.empty();
     }
+    // The dead worker's log is read before the exclusion; the failure carries it only if the
+    // attempt inside the update still names that log.
+    Map.Entry<String, String> log = logTail(attempt, worker);
     List<DeadletterEntry> entries = new ArrayList<>();
     TaskStatus[] result = new TaskStatus[1];
     Manifest[] foreign = new Manifest[1];
@@ -156,7 +162,9 @@ public final class TaskRepair {
                               exitClass,
                               VerdictKind.PROCESS_DEAD,
                               age,
-                              null,
+                              log != null && log.getKey().equals(cur.get().logPath())
+                                  ? log.getValue()
+                                  : null,
                               now);
                       AttemptFailures.Outcome o =
                           AttemptFailures.fail(
@@ -198,6 +206,29 @@ public final class TaskRepair {
       services.listener().onDeadletter(e);
     }
     return Optional.of(result[0]);
+  }
+
+  /** Returns (log path, tail) of the attempt's log if its worker is of this host, else null. */
+  private Map.@Nullable Entry<String, String> logTail(AttemptId attempt, ProcessRef worker) {
+    if (!worker.host().equalsIgnoreCase(services.localHost())) {
+      return null;
+    }
+    String path;
+    try {
+      path =
+          services
+              .store()
+              .load(attempt.runId())
+              .flatMap(s -> s.task(attempt.taskId()))
+              .flatMap(TaskState::currentAttempt)
+              .filter(a -> a.id().equals(attempt))
+              .map(Attempt::logPath)
+              .orElse(null);
+    } catch (CrewRecoveryException e) {
+      return null; // the update reports what is wrong with the run
+    }
+    String tail = path == null ? null : LogTail.read(path, services.config().logRedaction());
+    return tail == null ? null : Map.entry(path, tail);
   }
 
   static String describe(ProcessRef ref) {

@@ -46,6 +46,7 @@ import dev.crewrecovery.core.internal.decide.Verdict;
 import dev.crewrecovery.core.internal.heartbeat.ObservationTracker;
 import dev.crewrecovery.core.internal.ledger.Events;
 import dev.crewrecovery.core.internal.ledger.WorkerExits;
+import dev.crewrecovery.core.internal.logs.LogEvidence;
 import dev.crewrecovery.core.internal.session.Discontinuity;
 import dev.crewrecovery.core.internal.session.Loop;
 import dev.crewrecovery.core.internal.session.Services;
@@ -114,7 +115,8 @@ public final class RecoveryLoop implements Recovery {
       Map<AttemptId, Map.Entry<ProcessRef, Liveness>> workers,
       @Nullable Liveness runner,
       long runnerEpoch,
-      Map<SessionId, Lease> leases) {}
+      Map<SessionId, Lease> leases,
+      LogEvidence.Gathered logs) {}
 
   private final Services services;
   private final Session session;
@@ -129,6 +131,7 @@ public final class RecoveryLoop implements Recovery {
   private volatile Executor executor = Runnable::run;
   private volatile dev.crewrecovery.core.@Nullable Deadletters deadletters;
   private final TimeSampler sampler;
+  private final LogEvidence logs;
   private @Nullable Duration lastForwardJump;
   private @Nullable Instant lastForwardJumpAt;
   private long passes;
@@ -162,6 +165,8 @@ public final class RecoveryLoop implements Recovery {
             DecisionPolicy.DEFAULT_LARGE_FORWARD_JUMP,
             DecisionPolicy.DEFAULT_PROPOSE_AFTER_LARGE_JUMP,
             services.localHost());
+    this.logs =
+        new LogEvidence(config.activityWindow(), config.logRedaction(), services.localHost());
   }
 
   /**
@@ -887,6 +892,7 @@ public final class RecoveryLoop implements Recovery {
                       d.changed = "no RUNNING task left to repair";
                       return Update.unchanged();
                     }
+                    result = LogTails.attach(result, current, fresh, probes.logs());
                     if (forced) {
                       result = RunRepair.marked(result, "forced", "true");
                     }
@@ -1146,7 +1152,9 @@ public final class RecoveryLoop implements Recovery {
       runner = services.probe().probe(m.runner());
       lease(m.runnerVouchedBy(), leases);
     }
-    return new Probes(workers, runner, m.epoch(), leases);
+    // Logs are read here too, outside the exclusion, keyed like the probes they depend on.
+    LogEvidence.Gathered logged = logs.gather(s, workers, runner, services.clock().now());
+    return new Probes(workers, runner, m.epoch(), leases, logged);
   }
 
   private void lease(@Nullable SessionId session, Map<SessionId, Lease> leases) {
@@ -1177,6 +1185,7 @@ public final class RecoveryLoop implements Recovery {
       b.runnerProbe(runner, probes.runnerEpoch(), probes.runner());
     }
     probes.leases().values().forEach(b::lease);
+    probes.logs().addTo(b, s);
     return b.build();
   }
 
