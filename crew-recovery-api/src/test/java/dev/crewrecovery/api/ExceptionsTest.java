@@ -39,6 +39,7 @@ class ExceptionsTest {
           InvalidIdException.class,
           LeaseLostException.class,
           LockTimeoutException.class,
+          RedriveRefusedException.class,
           RunExistsException.class,
           RunNotFoundException.class,
           StaleAttemptException.class,
@@ -218,6 +219,9 @@ class ExceptionsTest {
     assertThat(notOpen.getMessage()).contains("dl-1", "SUPERSEDED", "redrive", "only for OPEN");
     assertThat(notOpen.id()).isEqualTo(entry);
     assertThat(notOpen.state()).isEqualTo("SUPERSEDED");
+    RedriveRefusedException refused = new RedriveRefusedException(entry, "it is run-level");
+    assertThat(refused.getMessage()).contains("cannot redrive", "dl-1", "it is run-level");
+    assertThat(refused.id()).isEqualTo(entry);
 
     assertThat(new RunExistsException(RUN).getMessage()).contains(RUN.value(), "exists");
     assertThat(new RunExistsException(RUN).runId()).isEqualTo(RUN);

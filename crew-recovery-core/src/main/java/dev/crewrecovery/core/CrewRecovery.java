@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * crew.start();                 // lease (new incarnation), lease renewal, recovery, watcher
  * RunLedger runs = crew.runs(); // create runs, start attempts, heartbeat, complete, fail, wait
+ * crew.recovery().deadletters() // list, discard, redrive deadletter entries
+ * crew.deliveries()             // activate a session, deliver steers (with a sink)
  * crew.close();                 // stops the loops, releases the lease
  * }</pre>
  *
@@ -113,6 +115,33 @@ public final class CrewRecovery implements AutoCloseable {
   }
 
   /**
+   * Returns the delivery coordinator of this session (DESIGN section 11): every result recorded
+   * through {@link #runs()} and every terminal transition of a run (through the ledger or a repair)
+   * becomes an item for the {@link Builder#sink sink}; {@link DeliveryCoordinator#activate} hands
+   * the queued items of a session to it in order. Results are persisted through the store by
+   * default ({@link RecoveryConfig#deliveryPersistResults()}), so with the file store a result
+   * recorded while no session was active is delivered after a restart and {@code activate}. The
+   * session's watcher tick retries the head of the queue while active and expires items older than
+   * the TTL, except inside a time-discontinuity grace window; the recovery loop and redrive re-own
+   * the queued items of a run they adopt. At {@link #start()} the results recorded within the TTL
+   * in the active runs this session id owns are handed over again, so a crash between a result's
+   * commit and its hand-over loses nothing (already pending, delivered or deadlettered ones are not
+   * repeated).
+   *
+   * @return the coordinator (the same instance on every call)
+   * @throws IllegalStateException if the facade was built without a {@link Builder#sink sink}
+   */
+  public DeliveryCoordinator deliveries() {
+    return engine
+        .coordinator()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "no DeliverySink was set: build with CrewRecovery.builder().sink(...) to use"
+                        + " deliveries"));
+  }
+
+  /**
    * Returns the session id.
    *
    * @return the session id
@@ -194,7 +223,10 @@ public final class CrewRecovery implements AutoCloseable {
     }
 
     /**
-     * Sets where results and notifications are delivered (used by the delivery coordinator).
+     * Sets where results, notifications and steers are delivered: with a sink the facade runs a
+     * {@link DeliveryCoordinator} ({@link CrewRecovery#deliveries()}), created at {@link #build()}
+     * with the configuration's delivery settings, which at once queues the results the store kept
+     * pending. Without one nothing is delivered or persisted for delivery.
      *
      * @param sink the sink
      * @return this builder

@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Deadletter retention (DESIGN section 10). Immutable; built with {@link #builder()}, which starts
- * from the defaults, and validated by {@link Builder#build()}.
+ * Deadletter retention (DESIGN section 10). Its defaults are those of {@link RecoveryConfig} (one
+ * source of truth); a {@link CrewRecovery} takes its settings from {@link
+ * RecoveryConfig#deadletterConfig()}. Immutable; built with {@link #builder()}, which starts from
+ * the defaults, and validated by {@link Builder#build()}.
  *
  * @param retention how long closed entries are kept; a closed entry strictly older is pruned
  * @param capacity the most entries kept per store; the oldest closed ones are pruned beyond it
@@ -14,16 +16,16 @@ import java.util.Objects;
 public record DeadletterConfig(Duration retention, int capacity) {
 
   /** Default retention: 30 days. */
-  public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+  public static final Duration DEFAULT_RETENTION = RecoveryConfig.DEFAULT_DEADLETTER_RETENTION;
 
   /** Default capacity: 10 000 entries per store. */
-  public static final int DEFAULT_CAPACITY = 10_000;
+  public static final int DEFAULT_CAPACITY = RecoveryConfig.DEFAULT_DEADLETTER_CAPACITY;
 
   /**
    * The largest accepted retention, 36 500 days: small enough that {@code now - retention} never
    * leaves the range of {@link java.time.Instant}.
    */
-  public static final Duration MAX_RETENTION = Duration.ofDays(36_500);
+  public static final Duration MAX_RETENTION = RecoveryConfig.MAX_DEADLETTER_RETENTION;
 
   /**
    * Validates the components.

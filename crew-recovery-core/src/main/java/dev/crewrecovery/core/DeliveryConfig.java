@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The delivery coordinator's settings (DESIGN section 11). Immutable; built with {@link
- * #builder()}, which starts from the defaults, and validated by {@link Builder#build()}.
+ * The delivery coordinator's settings (DESIGN section 11). Its defaults are those of {@link
+ * RecoveryConfig} (one source of truth); a {@link CrewRecovery} takes its settings from {@link
+ * RecoveryConfig#deliveryConfig()}. Immutable; built with {@link #builder()}, which starts from the
+ * defaults, and validated by {@link Builder#build()}.
  *
  * @param ttl how long an undelivered item lives; an item strictly older is expired
  * @param bound the most in-memory items (notifications, steers and unpersisted results) queued
@@ -18,22 +20,23 @@ import java.util.Objects;
 public record DeliveryConfig(Duration ttl, int bound, int maxFailures, boolean persistResults) {
 
   /** Default TTL of an undelivered item: 24 h. */
-  public static final Duration DEFAULT_TTL = Duration.ofHours(24);
+  public static final Duration DEFAULT_TTL = RecoveryConfig.DEFAULT_DELIVERY_TTL;
 
   /** Default bound of the in-memory queue: 10 000 items. */
-  public static final int DEFAULT_BOUND = 10_000;
+  public static final int DEFAULT_BOUND = RecoveryConfig.DEFAULT_DELIVERY_QUEUE_BOUND;
 
   /** Default number of failed attempts that moves an item to the deadletter: 5. */
-  public static final int DEFAULT_MAX_FAILURES = 5;
+  public static final int DEFAULT_MAX_FAILURES = RecoveryConfig.DEFAULT_DELIVERY_MAX_FAILURES;
 
   /** Results are persisted by default. */
-  public static final boolean DEFAULT_PERSIST_RESULTS = true;
+  public static final boolean DEFAULT_PERSIST_RESULTS =
+      RecoveryConfig.DEFAULT_DELIVERY_PERSIST_RESULTS;
 
   /**
    * The largest accepted TTL, 3 650 days: far beyond any useful value, and small enough that {@code
    * now - ttl} never leaves the range of {@link java.time.Instant}.
    */
-  public static final Duration MAX_TTL = Duration.ofDays(3_650);
+  public static final Duration MAX_TTL = RecoveryConfig.MAX_DELIVERY_TTL;
 
   /**
    * Validates the components.

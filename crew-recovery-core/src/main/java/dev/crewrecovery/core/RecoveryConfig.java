@@ -122,6 +122,21 @@ public final class RecoveryConfig {
   /** The most deliveries queued in memory: 10 000. */
   public static final int DEFAULT_DELIVERY_QUEUE_BOUND = 10_000;
 
+  /**
+   * Results are persisted through the store by default, so that they survive a host restart (with
+   * the file store) and do not count against the queue bound.
+   */
+  public static final boolean DEFAULT_DELIVERY_PERSIST_RESULTS = true;
+
+  /**
+   * The largest accepted delivery TTL, 3 650 days: small enough that {@code now - ttl} never leaves
+   * the range of {@link java.time.Instant}.
+   */
+  public static final Duration MAX_DELIVERY_TTL = Duration.ofDays(3_650);
+
+  /** The largest accepted deadletter retention, 36 500 days (same reason). */
+  public static final Duration MAX_DEADLETTER_RETENTION = Duration.ofDays(36_500);
+
   /** Deadletter retention: 30 days. */
   public static final Duration DEFAULT_DEADLETTER_RETENTION = Duration.ofDays(30);
 
@@ -155,6 +170,7 @@ public final class RecoveryConfig {
   private final int deliveryMaxFailures;
   private final Duration deliveryTtl;
   private final int deliveryQueueBound;
+  private final boolean deliveryPersistResults;
   private final Duration deadletterRetention;
   private final int deadletterCapacity;
   private final Duration awaitRescanInterval;
@@ -187,6 +203,7 @@ public final class RecoveryConfig {
     deliveryMaxFailures = b.deliveryMaxFailures;
     deliveryTtl = b.deliveryTtl;
     deliveryQueueBound = b.deliveryQueueBound;
+    deliveryPersistResults = b.deliveryPersistResults;
     deadletterRetention = b.deadletterRetention;
     deadletterCapacity = b.deadletterCapacity;
     awaitRescanInterval = b.awaitRescanInterval;
@@ -370,6 +387,31 @@ public final class RecoveryConfig {
     return deliveryQueueBound;
   }
 
+  /** Returns whether delivery results are persisted through the store. */
+  public boolean deliveryPersistResults() {
+    return deliveryPersistResults;
+  }
+
+  /**
+   * Returns the delivery coordinator's settings taken from this configuration (the one source of
+   * its values: TTL, bound, failures, persistence).
+   *
+   * @return the settings
+   */
+  public DeliveryConfig deliveryConfig() {
+    return new DeliveryConfig(
+        deliveryTtl, deliveryQueueBound, deliveryMaxFailures, deliveryPersistResults);
+  }
+
+  /**
+   * Returns the deadletter's settings taken from this configuration (retention and capacity).
+   *
+   * @return the settings
+   */
+  public DeadletterConfig deadletterConfig() {
+    return new DeadletterConfig(deadletterRetention, deadletterCapacity);
+  }
+
   /** Returns the deadletter retention. */
   public Duration deadletterRetention() {
     return deadletterRetention;
@@ -439,6 +481,7 @@ public final class RecoveryConfig {
     private int deliveryMaxFailures = DEFAULT_DELIVERY_MAX_FAILURES;
     private Duration deliveryTtl = DEFAULT_DELIVERY_TTL;
     private int deliveryQueueBound = DEFAULT_DELIVERY_QUEUE_BOUND;
+    private boolean deliveryPersistResults = DEFAULT_DELIVERY_PERSIST_RESULTS;
     private Duration deadletterRetention = DEFAULT_DEADLETTER_RETENTION;
     private int deadletterCapacity = DEFAULT_DEADLETTER_CAPACITY;
     private Duration awaitRescanInterval = DEFAULT_AWAIT_RESCAN_INTERVAL;
@@ -473,6 +516,7 @@ public final class RecoveryConfig {
       deliveryMaxFailures = c.deliveryMaxFailures;
       deliveryTtl = c.deliveryTtl;
       deliveryQueueBound = c.deliveryQueueBound;
+      deliveryPersistResults = c.deliveryPersistResults;
       deadletterRetention = c.deadletterRetention;
       deadletterCapacity = c.deadletterCapacity;
       awaitRescanInterval = c.awaitRescanInterval;
@@ -648,6 +692,15 @@ public final class RecoveryConfig {
       return this;
     }
 
+    /**
+     * Sets whether delivery results are persisted through the store (on by default). Off, results
+     * are held in memory only, count against the bound, and are lost with the process.
+     */
+    public Builder deliveryPersistResults(boolean value) {
+      deliveryPersistResults = value;
+      return this;
+    }
+
     /** Sets the deadletter retention. */
     public Builder deadletterRetention(Duration value) {
       deadletterRetention = Objects.requireNonNull(value, "deadletterRetention");
@@ -688,6 +741,8 @@ public final class RecoveryConfig {
       positive("deliveryTtl", deliveryTtl);
       positive("deadletterRetention", deadletterRetention);
       positive("awaitRescanInterval", awaitRescanInterval);
+      atMost("deliveryTtl", deliveryTtl, MAX_DELIVERY_TTL);
+      atMost("deadletterRetention", deadletterRetention, MAX_DEADLETTER_RETENTION);
       atLeastOne("deadStreakTicks", deadStreakTicks);
       atLeastOne("maxAttempts", maxAttempts);
       atLeastOne("crashLoopMaxResumes", crashLoopMaxResumes);
@@ -732,6 +787,13 @@ public final class RecoveryConfig {
       if (value.isNegative() || value.isZero()) {
         throw new InvalidConfigurationException(
             field, "is " + value + " but must be a positive duration");
+      }
+    }
+
+    private static void atMost(String field, Duration value, Duration max) {
+      if (value.compareTo(max) > 0) {
+        throw new InvalidConfigurationException(
+            field, "is " + value + " but must be at most " + max);
       }
     }
 

@@ -120,7 +120,7 @@ class LedgerLifecycleTest {
     // Every commit is one version; the events of one update share it.
     assertThat(finished.version()).isEqualTo(7);
     // Results and the terminal transition were handed to delivery with their derived ids.
-    List<Delivery> deliveries = h.engine().deliveries().items();
+    List<Delivery> deliveries = h.engine().deliveryItems();
     assertThat(deliveries)
         .extracting(Delivery::id)
         .containsExactly(
@@ -561,7 +561,7 @@ class LedgerLifecycleTest {
     assertThat(h.version(RUN)).isEqualTo(v);
     // FAILED -> CANCELLED is allowed by the table, and notified.
     assertThat(runs.finish(RUN, RunStatus.CANCELLED).status()).isEqualTo(RunStatus.CANCELLED);
-    assertThat(h.engine().deliveries().items())
+    assertThat(h.engine().deliveryItems())
         .extracting(Delivery::id)
         .containsExactly(
             DeliveryId.forNotification(RUN, 1, RunStatus.FAILED),
@@ -621,6 +621,6 @@ class LedgerLifecycleTest {
     long v = h.version(RUN);
     assertThat(runs.recordResult(a1, "x").version()).as("idempotent").isEqualTo(v);
     assertThatThrownBy(() -> runs.recordResult(a1, "y")).isInstanceOf(IllegalStateException.class);
-    assertThat(h.engine().deliveries().items()).hasSize(1);
+    assertThat(h.engine().deliveryItems()).hasSize(1);
   }
 }

@@ -258,6 +258,14 @@ public final class DefaultDeliveryCoordinator implements DeliveryCoordinator, De
         runId, epoch, status, status.name(), owner == null ? null : owner.session());
   }
 
+  /** Re-owns the run's queued items from the previous owner's session to the new owner's. */
+  @Override
+  public void runAdopted(RunId runId, @Nullable Owner previous, @Nullable Owner owner) {
+    if (previous != null && owner != null) {
+      reown(runId, previous.session(), owner.session());
+    }
+  }
+
   private DeliveryOutcome submit(
       DeliveryKind kind,
       DeliveryId id,

@@ -35,4 +35,15 @@ public interface DeliverySource {
    * @param at the instant of the transition
    */
   void runTerminated(RunId runId, RunStatus status, @Nullable Owner owner, long epoch, Instant at);
+
+  /**
+   * A committed recovery write or redrive changed a run's owner (adoption, RESUME, RETRY, redrive,
+   * or a repair of another session's run): queued items owned by the previous owner's session move
+   * to the new owner's. Does nothing when the session is the same or there is no new owner.
+   *
+   * @param runId the run
+   * @param previous the owner before the write, or null
+   * @param owner the owner after it, or null
+   */
+  default void runAdopted(RunId runId, @Nullable Owner previous, @Nullable Owner owner) {}
 }

@@ -1,6 +1,7 @@
 package dev.crewrecovery.core.internal.engine;
 
 import dev.crewrecovery.api.DeadletterEntry;
+import dev.crewrecovery.api.Delivery;
 import dev.crewrecovery.api.Manifest;
 import dev.crewrecovery.api.Owner;
 import dev.crewrecovery.api.RedriveRefusedException;
@@ -11,16 +12,21 @@ import dev.crewrecovery.api.spi.DeliverySink;
 import dev.crewrecovery.api.spi.ProcessProbe;
 import dev.crewrecovery.api.spi.PruneResult;
 import dev.crewrecovery.api.spi.RunStore;
-import dev.crewrecovery.core.DeadletterConfig;
 import dev.crewrecovery.core.DeadletterListener;
 import dev.crewrecovery.core.Deadletters;
+import dev.crewrecovery.core.DeliveryCoordinator;
+import dev.crewrecovery.core.DeliveryListener;
 import dev.crewrecovery.core.RecoveryConfig;
 import dev.crewrecovery.core.RecoveryListener;
 import dev.crewrecovery.core.RecoveryPolicy;
 import dev.crewrecovery.core.RetryPolicy;
 import dev.crewrecovery.core.internal.deadletter.DefaultDeadletters;
 import dev.crewrecovery.core.internal.deadletter.RedriveBinding;
+import dev.crewrecovery.core.internal.delivery.DefaultDeliveryCoordinator;
+import dev.crewrecovery.core.internal.delivery.DeliverySource;
 import dev.crewrecovery.core.internal.delivery.RecordingDeliverySource;
+import dev.crewrecovery.core.internal.delivery.Redeliveries;
+import dev.crewrecovery.core.internal.delivery.ResultRederivation;
 import dev.crewrecovery.core.internal.heartbeat.HeartbeatWatcher;
 import dev.crewrecovery.core.internal.heartbeat.ObservationTracker;
 import dev.crewrecovery.core.internal.ledger.Ledger;
@@ -38,6 +44,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +89,9 @@ public final class Engine {
   private final HeartbeatWatcher watcher;
   private final LeaseKeeper leaseKeeper;
   private final RecoveryLoop recovery;
-  private final RecordingDeliverySource deliveries;
+  private final DeliverySource deliverySource;
+  private final @Nullable DefaultDeliveryCoordinator coordinator;
+  private final @Nullable RecordingDeliverySource recorder;
   private final DefaultDeadletters deadletters;
   private final @Nullable DeliverySink sink;
   private final boolean manual;
@@ -106,7 +115,8 @@ public final class Engine {
    * @param recoveryPolicy the recovery policy
    * @param random the jitter source
    * @param localHost this host's name as process refs carry it
-   * @param sink the delivery sink, for the delivery coordinator (not used yet)
+   * @param sink the delivery sink; with one the engine runs a delivery coordinator, without one it
+   *     only records what would be delivered
    * @param manual whether loops are driven by hand
    * @param ownedProbe the probe the engine created and closes with itself, if any
    */
@@ -126,7 +136,31 @@ public final class Engine {
       @Nullable AutoCloseable ownedProbe) {
     SafeListener safe = new SafeListener(listener);
     this.session = new Session(sessionId, store, clock, config, safe);
-    this.deliveries = new RecordingDeliverySource(config.deliveryQueueBound());
+    if (sink != null) {
+      DefaultDeliveryCoordinator c =
+          new DefaultDeliveryCoordinator(
+              store,
+              sink,
+              clock,
+              config.deliveryConfig(),
+              new DeliveryListener() {
+                @Override
+                public void deadlettered(Delivery delivery, DeadletterEntry entry) {
+                  safe.onDeadletter(entry);
+                }
+              },
+              System.getLogger(DeliveryCoordinator.class.getName()));
+      this.coordinator = c;
+      this.recorder = null;
+      this.deliverySource = c;
+    } else {
+      // Without a sink nothing can be delivered: keep a bounded record (for diagnostics and tests)
+      // instead of queueing and persisting items that no one would ever take.
+      RecordingDeliverySource r = new RecordingDeliverySource(config.deliveryQueueBound());
+      this.coordinator = null;
+      this.recorder = r;
+      this.deliverySource = r;
+    }
     this.services =
         new Services(
             session,
@@ -137,7 +171,7 @@ public final class Engine {
             config,
             retryPolicy,
             new LockedRandom(random),
-            deliveries,
+            deliverySource,
             localHost);
     this.repair = new TaskRepair(services, tracker);
     this.exits = new WorkerExits(probe, repair);
@@ -155,7 +189,7 @@ public final class Engine {
     this.deadletters =
         new DefaultDeadletters(
             store,
-            new DeadletterConfig(config.deadletterRetention(), config.deadletterCapacity()),
+            config.deadletterConfig(),
             new DeadletterListener() {
               @Override
               public void appended(DeadletterEntry entry) {
@@ -190,6 +224,19 @@ public final class Engine {
     }
     session.start();
     life = Life.STARTED;
+    DefaultDeliveryCoordinator c = coordinator;
+    if (c != null) {
+      try {
+        ResultRederivation.rederive(
+            services.store(),
+            c,
+            session.id(),
+            services.clock().now().minus(services.config().deliveryTtl()),
+            System.getLogger(DeliveryCoordinator.class.getName()));
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "could not re-derive result deliveries at start", e);
+      }
+    }
     if (manual) {
       exits.executor(Runnable::run);
       recovery.executor(Runnable::run);
@@ -212,7 +259,7 @@ public final class Engine {
     recovery.executor(s);
     RecoveryConfig config = services.config();
     Loop lease = new Loop("lease renewal", s, leaseKeeper::tick, config.leaseRenewInterval());
-    Loop watch = new Loop("heartbeat watcher", s, watcher::tick, config.watcherInterval());
+    Loop watch = new Loop("heartbeat watcher", s, this::watcherTick, config.watcherInterval());
     // The recovery loop shares the one scheduler thread, so a pass never overlaps a watcher tick;
     // its first pass runs at once.
     Loop recover = new Loop("recovery loop", s, recovery::runOnce, config.scanInterval());
@@ -322,6 +369,59 @@ public final class Engine {
   }
 
   /**
+   * One tick of the watcher loop: the heartbeat watcher's tick, then the delivery coordinator's
+   * (DESIGN section 11: the head is retried on each watcher tick while active), with expiry
+   * deferred while the session's time-discontinuity grace window is open (DESIGN section 9).
+   *
+   * @return the delay to the next tick, as the watcher asks
+   */
+  public Duration watcherTick() {
+    Duration next = watcher.runOnce();
+    deliveryTick();
+    return next;
+  }
+
+  /**
+   * The delivery coordinator's part of a watcher tick; does nothing without a sink. A failure is
+   * logged, never thrown.
+   */
+  public void deliveryTick() {
+    DefaultDeliveryCoordinator c = coordinator;
+    if (c == null) {
+      return;
+    }
+    try {
+      c.deferExpiry(session.inGrace(services.clock().monotonicNanos()));
+      c.tick();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "delivery tick failed; the next tick retries", e);
+    }
+  }
+
+  /**
+   * Returns the delivery coordinator, present when the host gave a sink.
+   *
+   * @return the coordinator, or empty without a sink
+   */
+  public Optional<DeliveryCoordinator> coordinator() {
+    return Optional.ofNullable(coordinator);
+  }
+
+  /**
+   * Returns the items handed to delivery and not delivered yet: the coordinator's queue, or without
+   * a sink the bounded record of what the ledger handed over.
+   *
+   * @return the items, oldest first
+   */
+  public List<Delivery> deliveryItems() {
+    DefaultDeliveryCoordinator c = coordinator;
+    if (c != null) {
+      return c.queued();
+    }
+    return Objects.requireNonNull(recorder, "recorder").items();
+  }
+
+  /**
    * Prunes the deadletter now with the configured retention and capacity (the scheduled prune's
    * body; tests in manual mode call it).
    *
@@ -353,6 +453,7 @@ public final class Engine {
       Manifest m = committed.manifest();
       session.own(committed.runId(), m.epoch());
       exits.reconcile(committed);
+      deliverySource.runAdopted(committed.runId(), previous, m.owner());
       if (previous != null && !previous.equals(m.owner())) {
         services.listener().onRunAdopted(committed.runId(), previous, m.epoch());
       }
@@ -360,14 +461,20 @@ public final class Engine {
 
     @Override
     public String redeliver(DeadletterEntry entry, RunSnapshot run, boolean dryRun) {
-      throw new RedriveRefusedException(
-          entry.id(), "re-enqueueing a DELIVERY_FAILED entry needs the delivery coordinator");
+      DefaultDeliveryCoordinator c = coordinator;
+      if (c == null) {
+        throw new RedriveRefusedException(
+            entry.id(),
+            "this session has no delivery coordinator (no DeliverySink was set with"
+                + " CrewRecovery.builder().sink(...)), so it cannot re-enqueue a delivery");
+      }
+      return Redeliveries.redeliver(c, entry, run, dryRun);
     }
   }
 
-  /** Returns the in-memory record of deliveries, until the delivery coordinator exists. */
-  public RecordingDeliverySource deliveries() {
-    return deliveries;
+  /** Returns where the ledger and the recovery loop hand results and terminal transitions. */
+  public DeliverySource deliveries() {
+    return deliverySource;
   }
 
   /** Returns the services the parts share. */

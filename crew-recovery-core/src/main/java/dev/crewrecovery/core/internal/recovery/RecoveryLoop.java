@@ -764,6 +764,7 @@ public final class RecoveryLoop implements Recovery {
     Manifest m = r.snapshot().manifest();
     session.own(runId, m.epoch());
     exits.reconcile(r.snapshot());
+    services.deliveries().runAdopted(runId, before.owner(), m.owner());
     return new ApplyResult(
         runId,
         ApplyResult.Status.APPLIED,
@@ -971,6 +972,7 @@ public final class RecoveryLoop implements Recovery {
     Manifest m = committed.manifest();
     Owner me = session.owner();
     exits.reconcile(committed);
+    services.deliveries().runAdopted(runId, d.previousOwner, m.owner());
     if (m.status().isTerminal()) {
       forgetRun(runId);
       lastVerdict.remove(runId);
