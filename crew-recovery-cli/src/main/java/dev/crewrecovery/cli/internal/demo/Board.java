@@ -13,8 +13,6 @@ import dev.crewrecovery.api.TaskStatus;
 import dev.crewrecovery.api.VerdictKind;
 import dev.crewrecovery.api.spi.DeliverySink;
 import dev.crewrecovery.api.spi.TerminationOutcome;
-import dev.crewrecovery.core.DeliveryDropReason;
-import dev.crewrecovery.core.DeliveryListener;
 import dev.crewrecovery.core.HeartbeatLevel;
 import dev.crewrecovery.core.RecoveryAction;
 import dev.crewrecovery.core.RecoveryListener;
@@ -29,10 +27,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the demo learns from the engine: every listener call and delivery becomes a {@link Fact}
  * with the monotonic time it arrived, and a scenario waits for the fact it expects with a deadline
- * (never by sleeping). Heartbeat level changes are narrated here, since they are listener calls
- * without a store event; everything else is narrated by the event tail. Thread-safe.
+ * (never by sleeping). Heartbeat level changes and deliveries are narrated here, since they are
+ * listener or sink calls without a store event; everything else is narrated by the event tail.
+ * Thread-safe.
  */
-final class Board implements RecoveryListener, DeliverySink, DeliveryListener {
+final class Board implements RecoveryListener, DeliverySink {
 
   /** What kind of thing happened. */
   enum Kind {
@@ -44,8 +43,7 @@ final class Board implements RecoveryListener, DeliverySink, DeliveryListener {
     ADOPTED,
     TERMINATION,
     DISCONTINUITY,
-    DELIVERED,
-    DELIVERY_DROPPED
+    DELIVERED
   }
 
   /**
@@ -242,22 +240,6 @@ final class Board implements RecoveryListener, DeliverySink, DeliveryListener {
             + delivery.id()
             + " ("
             + abbreviate(delivery.payload(), 48)
-            + ")");
-  }
-
-  @Override
-  public void dropped(Delivery delivery, DeliveryDropReason reason) {
-    add(Kind.DELIVERY_DROPPED, delivery.runId(), null, reason.name(), delivery);
-    narrator.sayRun(
-        delivery.runId(),
-        "delivery dropped: "
-            + delivery.kind()
-            + " "
-            + delivery.id()
-            + " ("
-            + reason
-            + ", generation "
-            + delivery.generation()
             + ")");
   }
 

@@ -153,6 +153,9 @@ public final class Demo {
               + " started (pid "
               + ProcessHandle.current().pid()
               + ")");
+      crew.deliveries().activate(HOST_A);
+      narrator.say(
+          "demo", "consumer active as session " + HOST_A + ": results are delivered to it");
       Host host = new Host(store, probe, crew, narrator, board, tail, logs, suffix(store));
       try {
         for (Scenario s : new Scenarios(host).all()) {

@@ -9,9 +9,7 @@ import dev.crewrecovery.api.TaskId;
 import dev.crewrecovery.api.TaskState;
 import dev.crewrecovery.core.CrewRecovery;
 import dev.crewrecovery.core.Deadletters;
-import dev.crewrecovery.core.DeliveryConfig;
 import dev.crewrecovery.core.DeliveryCoordinator;
-import dev.crewrecovery.core.DeliveryOutcome;
 import dev.crewrecovery.core.FileRunStore;
 import dev.crewrecovery.core.RedriveResult;
 import dev.crewrecovery.core.RunLedger;
@@ -24,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The demo's host: one {@link CrewRecovery} session on the demo's store, plus what the scenarios
@@ -222,31 +219,12 @@ final class Host {
     return runs().snapshot(run).orElseThrow(() -> new DemoException("run " + run + " is gone"));
   }
 
-  private @Nullable DeliveryCoordinator deliveries;
-
   /**
-   * Returns the delivery coordinator. Until the facade wires one, the demo makes its own on the
-   * same store and sink and hands it each result itself ({@link #deliverResult}).
+   * Returns the session's delivery coordinator: the ledger hands it every recorded result and every
+   * finished run's notification; the board is its sink.
    */
-  synchronized DeliveryCoordinator deliveries() {
-    DeliveryCoordinator d = deliveries;
-    if (d == null) {
-      d =
-          DeliveryCoordinator.create(
-              store,
-              board,
-              SystemClock.instance(),
-              DeliveryConfig.defaults(),
-              board,
-              System.getLogger(Host.class.getName()));
-      deliveries = d;
-    }
-    return d;
-  }
-
-  /** Hands a completed worker's result to delivery. */
-  DeliveryOutcome deliverResult(RunId run, Worker w) {
-    return deliveries().deliverResult(run, w.attempt(), "result of " + w.attempt(), null);
+  DeliveryCoordinator deliveries() {
+    return crew.deliveries();
   }
 
   /**

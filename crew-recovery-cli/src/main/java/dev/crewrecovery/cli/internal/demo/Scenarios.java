@@ -441,10 +441,19 @@ final class Scenarios {
     List<String> queuedWhileInactive = new ArrayList<>();
     for (TaskId t : List.of(T1, T2)) {
       Worker w = host.runToCompletion(run, t);
-      DeliveryOutcome o = host.deliverResult(run, w);
-      host.say(run, "host: result of " + w.attempt() + " -> " + o);
-      if (o == DeliveryOutcome.QUEUED) {
-        queuedWhileInactive.add(DeliveryId.forResult(w.attempt()).value());
+      DeliveryId id = DeliveryId.forResult(w.attempt());
+      boolean queued = deliveries.queued().stream().anyMatch(d -> d.id().equals(id));
+      host.say(
+          run,
+          "host: the ledger handed the result of "
+              + w.attempt()
+              + " to delivery: "
+              + (queued ? "QUEUED" : "not queued")
+              + " (queue "
+              + deliveries.queued().size()
+              + ")");
+      if (queued) {
+        queuedWhileInactive.add(id.value());
       }
     }
     DeliveryOutcome steer =
