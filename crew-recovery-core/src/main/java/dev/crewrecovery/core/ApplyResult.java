@@ -13,17 +13,22 @@ import org.jspecify.annotations.Nullable;
  * @param freshVerdict the verdict re-decided when applying, or null when none was reached
  * @param action the plan's action
  * @param detail why, in words
+ * @param report for an applied DIAGNOSE, the report built (and where it was stored); else null
  */
 public record ApplyResult(
     RunId runId,
     Status status,
     @Nullable VerdictKind freshVerdict,
     RecoveryAction action,
-    String detail) {
+    String detail,
+    @Nullable DiagnosisReport report) {
 
   /** Whether the plan was applied. */
   public enum Status {
-    /** The action was applied (for NO_OP and DIAGNOSE: nothing to write, as planned). */
+    /**
+     * The action was applied (for NO_OP: nothing to write; for DIAGNOSE: the report was built and
+     * handed to the session's {@link ReportSink}, the snapshot untouched).
+     */
     APPLIED,
     /**
      * Nothing was written: the fresh verdict or policy action differs from the plan's, a live
@@ -38,5 +43,23 @@ public record ApplyResult(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(detail, "detail");
+  }
+
+  /**
+   * Creates a result without a report.
+   *
+   * @param runId the run
+   * @param status APPLIED or SKIPPED
+   * @param freshVerdict the verdict re-decided when applying, or null when none was reached
+   * @param action the plan's action
+   * @param detail why, in words
+   */
+  public ApplyResult(
+      RunId runId,
+      Status status,
+      @Nullable VerdictKind freshVerdict,
+      RecoveryAction action,
+      String detail) {
+    this(runId, status, freshVerdict, action, detail, null);
   }
 }

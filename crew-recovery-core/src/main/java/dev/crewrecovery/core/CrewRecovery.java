@@ -208,6 +208,7 @@ public final class CrewRecovery implements AutoCloseable {
     private @Nullable RandomGenerator random;
     private @Nullable String hostName;
     private boolean manualLoops;
+    private @Nullable ReportSink reportSink;
 
     private Builder() {}
 
@@ -346,6 +347,19 @@ public final class CrewRecovery implements AutoCloseable {
     }
 
     /**
+     * Sets where DIAGNOSE reports go. By default a session over a {@link FileRunStore} writes them
+     * to {@code <root>/reports/<runId>-<epochMillis>.json} ({@link ReportSink#directory}); over any
+     * other store it keeps them only in the results that carry them ({@link ReportSink#none()}).
+     *
+     * @param reportSink the sink
+     * @return this builder
+     */
+    public Builder reportSink(ReportSink reportSink) {
+      this.reportSink = Objects.requireNonNull(reportSink, "reportSink");
+      return this;
+    }
+
+    /**
      * Builds the facade, not started.
      *
      * @return the facade
@@ -381,6 +395,14 @@ public final class CrewRecovery implements AutoCloseable {
               sink,
               manualLoops,
               owned);
+      ReportSink reports = reportSink;
+      if (reports == null) {
+        reports =
+            s instanceof FileRunStore f
+                ? ReportSink.directory(f.reportsDirectory())
+                : ReportSink.none();
+      }
+      engine.recovery().reportSink(reports);
       return new CrewRecovery(engine, config);
     }
   }

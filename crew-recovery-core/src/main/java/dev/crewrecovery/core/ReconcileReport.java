@@ -57,18 +57,40 @@ public record ReconcileReport(Instant at, List<RunReport> runs) {
    * @param action the action chosen for it, or null when none applies
    * @param outcome what came of it
    * @param detail why, in words (the verdict's reason, or the error)
+   * @param report the DIAGNOSE report the pass built for the run, or null: a pass builds one when
+   *     the policy's action is DIAGNOSE and the verdict differs from the last one recorded for the
+   *     run (so once per verdict, not at every pass)
    */
   public record RunReport(
       RunId runId,
       @Nullable VerdictKind verdict,
       @Nullable RecoveryAction action,
       Outcome outcome,
-      String detail) {
+      String detail,
+      @Nullable DiagnosisReport report) {
     /** Validates the components. */
     public RunReport {
       Objects.requireNonNull(runId, "runId");
       Objects.requireNonNull(outcome, "outcome");
       Objects.requireNonNull(detail, "detail");
+    }
+
+    /**
+     * Creates the report of a run without a DIAGNOSE report.
+     *
+     * @param runId the run
+     * @param verdict the verdict, or null when none was reached
+     * @param action the action, or null when none applies
+     * @param outcome what came of it
+     * @param detail why, in words
+     */
+    public RunReport(
+        RunId runId,
+        @Nullable VerdictKind verdict,
+        @Nullable RecoveryAction action,
+        Outcome outcome,
+        String detail) {
+      this(runId, verdict, action, outcome, detail, null);
     }
   }
 

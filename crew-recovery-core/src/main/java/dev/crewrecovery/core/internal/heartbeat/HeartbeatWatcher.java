@@ -47,7 +47,8 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li>samples (wall, monotonic) time; on a discontinuity it opens the grace window, makes the
  *       session revalidate its lease and runs, appends one {@code time.discontinuity} event to each
- *       run it watches and makes one listener call;
+ *       run it watches and makes one listener call (unless the recovery loop already did for the
+ *       same discontinuity);
  *   <li>re-reads from the store every non-terminal run this session owns (a run that vanished or
  *       went terminal is skipped silently, one whose owner or epoch changed is dropped) and watches
  *       its RUNNING tasks: it merges their heartbeat slots into observations, classifies them, and
@@ -147,7 +148,8 @@ public final class HeartbeatWatcher {
     if (!session.isActive()) {
       return config.watcherInterval();
     }
-    discontinuity.ifPresent(d -> session.discontinuity(mono));
+    Session.Episode episode =
+        discontinuity.map(d -> session.discontinuity(d, now, mono)).orElse(null);
     try {
       session.writer();
     } catch (LeaseLostException | IllegalStateException e) {
@@ -157,18 +159,27 @@ public final class HeartbeatWatcher {
     boolean streak = false;
     for (RunId runId : session.ownedRuns()) {
       try {
-        streak |= watchRun(runId, now, mono, grace, discontinuity.orElse(null));
+        streak |= watchRun(runId, now, mono, grace, discontinuity.orElse(null), episode);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "heartbeat watcher could not watch run " + runId, e);
       }
     }
-    discontinuity.ifPresent(d -> services.listener().onTimeDiscontinuity(d.drift(), d.gap()));
+    if (discontinuity.isPresent() && episode != null && episode.announce()) {
+      services
+          .listener()
+          .onTimeDiscontinuity(discontinuity.get().drift(), discontinuity.get().gap());
+    }
     collect(mono);
     return streak ? config.watcherDeadStreakInterval() : config.watcherInterval();
   }
 
   private boolean watchRun(
-      RunId runId, Instant now, long mono, boolean grace, @Nullable Discontinuity discontinuity) {
+      RunId runId,
+      Instant now,
+      long mono,
+      boolean grace,
+      @Nullable Discontinuity discontinuity,
+      Session.@Nullable Episode episode) {
     Optional<RunSnapshot> loaded = services.store().load(runId);
     if (loaded.isEmpty() || loaded.get().status().isTerminal()) {
       session.forget(runId);
@@ -185,7 +196,8 @@ public final class HeartbeatWatcher {
     }
     List<NewEvent> events = new ArrayList<>();
     List<Runnable> calls = new ArrayList<>();
-    if (discontinuity != null) {
+    // One event per run and discontinuity, whichever of the session's loops saw it first.
+    if (discontinuity != null && (episode == null || episode.firstFor(runId))) {
       events.add(
           Events.data()
               .put("drift", discontinuity.drift())

@@ -14,20 +14,24 @@ import dev.crewrecovery.api.NewEvent;
 import dev.crewrecovery.api.Owner;
 import dev.crewrecovery.api.ProcessRef;
 import dev.crewrecovery.api.ResumeRecord;
+import dev.crewrecovery.api.RunEvent;
 import dev.crewrecovery.api.RunId;
 import dev.crewrecovery.api.RunNotFoundException;
 import dev.crewrecovery.api.RunSnapshot;
 import dev.crewrecovery.api.SessionId;
+import dev.crewrecovery.api.StoredDeadletter;
 import dev.crewrecovery.api.TaskId;
 import dev.crewrecovery.api.TaskState;
 import dev.crewrecovery.api.TaskStatus;
 import dev.crewrecovery.api.VerdictKind;
 import dev.crewrecovery.api.spi.ActiveRun;
+import dev.crewrecovery.api.spi.DeadletterFilter;
 import dev.crewrecovery.api.spi.ProcessExit;
 import dev.crewrecovery.api.spi.TerminationOutcome;
 import dev.crewrecovery.api.spi.Update;
 import dev.crewrecovery.api.spi.UpdateResult;
 import dev.crewrecovery.core.ApplyResult;
+import dev.crewrecovery.core.DiagnosisReport;
 import dev.crewrecovery.core.ReconcileReport;
 import dev.crewrecovery.core.ReconcileReport.Outcome;
 import dev.crewrecovery.core.ReconcileReport.RunReport;
@@ -36,6 +40,7 @@ import dev.crewrecovery.core.RecoveryAction;
 import dev.crewrecovery.core.RecoveryConfig;
 import dev.crewrecovery.core.RecoveryPlan;
 import dev.crewrecovery.core.RecoveryPolicy;
+import dev.crewrecovery.core.ReportSink;
 import dev.crewrecovery.core.internal.decide.Decider;
 import dev.crewrecovery.core.internal.decide.DecisionPolicy;
 import dev.crewrecovery.core.internal.decide.Evidence;
@@ -61,6 +66,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -129,11 +135,15 @@ public final class RecoveryLoop implements Recovery {
   private final Map<RunId, CompletableFuture<ProcessExit>> runnerWatches =
       new ConcurrentHashMap<>();
   private volatile Executor executor = Runnable::run;
+  private volatile ReportSink reportSink = ReportSink.none();
+  private final FutureInstants futures = new FutureInstants();
+
+  /** The runs whose verdict cache was seeded from their latest {@code run.verdict} event. */
+  private final Set<RunId> seeded = ConcurrentHashMap.newKeySet();
+
   private volatile dev.crewrecovery.core.@Nullable Deadletters deadletters;
   private final TimeSampler sampler;
   private final LogEvidence logs;
-  private @Nullable Duration lastForwardJump;
-  private @Nullable Instant lastForwardJumpAt;
   private long passes;
 
   /**
@@ -179,6 +189,15 @@ public final class RecoveryLoop implements Recovery {
   }
 
   /**
+   * Sets where DIAGNOSE reports go ({@link ReportSink#none()} until set).
+   *
+   * @param sink the sink
+   */
+  public void reportSink(ReportSink sink) {
+    this.reportSink = Objects.requireNonNull(sink, "sink");
+  }
+
+  /**
    * Binds the session's deadletter service, returned by {@link #deadletters()} (set once by the
    * engine).
    *
@@ -209,33 +228,23 @@ public final class RecoveryLoop implements Recovery {
   /**
    * Runs one scheduled tick: samples (wall, monotonic) time first; on a discontinuity (DESIGN
    * section 9) it opens the session's grace window, appends one {@code time.discontinuity} event to
-   * each active run the pass sweeps and makes one listener call; then runs a pass. A forward wall
-   * step is remembered, so that repairs resting only on a 24 h rule are only proposed for a while
-   * after a large one. Host calls of {@link #reconcileNow()} do not sample.
+   * each active run the pass sweeps that has none for this discontinuity yet (the watcher may have
+   * seen it first), and makes the listener call unless another loop made it; then runs a pass. The
+   * session remembers a forward wall step, so that repairs resting only on a 24 h rule are only
+   * proposed for a while after a large one.
    *
    * @return the delay to the next tick: the scan interval
    */
   public Duration tick() {
-    Instant now = services.clock().now();
-    long mono = services.clock().monotonicNanos();
-    Optional<Discontinuity> d;
-    synchronized (this) {
-      d = sampler.sample(now, mono);
-      if (d.isPresent() && d.get().drift().compareTo(Duration.ZERO) > 0) {
-        lastForwardJump = d.get().drift();
-        lastForwardJumpAt = now;
-      }
-    }
-    if (d.isPresent() && session.isActive()) {
-      session.discontinuity(mono);
-    }
-    pass(d.orElse(null));
-    d.ifPresent(x -> services.listener().onTimeDiscontinuity(x.drift(), x.gap()));
+    sampledPass(true);
     return config.scanInterval();
   }
 
   /**
-   * Runs one pass for a host ({@code reconcileNow()}).
+   * Runs one pass for a host ({@code reconcileNow()}), after sampling time as a tick does but for
+   * drift only: a wall step or a suspend since the last sample is a discontinuity (grace window,
+   * events, listener call); the time between two host calls is not a gap, as the loop's own ticks
+   * still measure that.
    *
    * @return the report
    * @throws IllegalStateException before the session started or after it closed
@@ -243,7 +252,25 @@ public final class RecoveryLoop implements Recovery {
   @Override
   public ReconcileReport reconcileNow() {
     requireRunning("reconcileNow()");
-    return pass();
+    return sampledPass(false);
+  }
+
+  private ReconcileReport sampledPass(boolean tick) {
+    Instant now = services.clock().now();
+    long mono = services.clock().monotonicNanos();
+    Optional<Discontinuity> d;
+    synchronized (this) {
+      d = tick ? sampler.sample(now, mono) : sampler.sampleDrift(now, mono);
+    }
+    Session.Episode episode = null;
+    if (d.isPresent() && session.isActive()) {
+      episode = session.discontinuity(d.get(), now, mono);
+    }
+    ReconcileReport report = pass(d.orElse(null), episode);
+    if (d.isPresent() && (episode == null || episode.announce())) {
+      services.listener().onTimeDiscontinuity(d.get().drift(), d.get().gap());
+    }
+    return report;
   }
 
   private void requireRunning(String what) {
@@ -309,8 +336,7 @@ public final class RecoveryLoop implements Recovery {
       boolean open = t.status() == TaskStatus.RUNNING || t.status() == TaskStatus.WAITING;
       (open && !t.hasCurrentResult() ? resumable : preserved).add(t.id());
     }
-    List<dev.crewrecovery.api.RunEvent> events =
-        services.store().events(runId, 0, Integer.MAX_VALUE);
+    List<RunEvent> events = services.store().events(runId, 0, Integer.MAX_VALUE);
     long lastSeq = events.isEmpty() ? 0 : events.get(events.size() - 1).seq();
     return Optional.of(
         new RecoveryPlan(
@@ -343,12 +369,9 @@ public final class RecoveryLoop implements Recovery {
     Probes probes = gather(s);
     ObservationTracker observations =
         standing == Standing.OWNED ? tracker : new ObservationTracker();
-    Verdict v =
-        Decider.decide(
-            evidence(s, services.store().heartbeats(runId), probes, observations, now),
-            now,
-            time,
-            decisionPolicy);
+    Map<TaskId, HeartbeatReading> slots = services.store().heartbeats(runId);
+    Evidence evidence = evidence(s, slots, probes, observations, now);
+    Verdict v = Decider.decide(evidence, now, time, decisionPolicy);
     if (v.kind() != plan.verdict()) {
       return new ApplyResult(
           runId, ApplyResult.Status.SKIPPED, v.kind(), action, "the verdict is now " + v.kind());
@@ -362,12 +385,26 @@ public final class RecoveryLoop implements Recovery {
           "the policy's action is now " + actionFor(v, s.manifest(), now));
     }
     switch (action) {
-      case NO_OP, DIAGNOSE -> {
+      case NO_OP -> {
         return new ApplyResult(
             runId, ApplyResult.Status.APPLIED, v.kind(), action, "nothing to write");
       }
+      case DIAGNOSE -> {
+        // Never changes the snapshot: the report is built from the evidence just gathered.
+        DiagnosisReport report =
+            diagnose(s, v, actionFor(v, s.manifest(), now), evidence, slots, probes, time, now);
+        return new ApplyResult(
+            runId,
+            ApplyResult.Status.APPLIED,
+            v.kind(),
+            action,
+            report.location() == null
+                ? "report built; the session's report sink stored it nowhere"
+                : "report written to " + report.location(),
+            report);
+      }
       case RETRY -> {
-        return retry(s, v, me, plan.forced() && standing == Standing.LIVE_OWNER);
+        return retry(s, standing, v, me, probes, observations, time);
       }
       case FAIL, FINALIZE, RESUME, KILL_STALE -> {
         boolean forced = standing == Standing.LIVE_OWNER;
@@ -395,10 +432,11 @@ public final class RecoveryLoop implements Recovery {
    * @return the report of every run listed (empty when the session may not write)
    */
   public ReconcileReport pass() {
-    return pass(null);
+    return pass(null, null);
   }
 
-  private synchronized ReconcileReport pass(@Nullable Discontinuity discontinuity) {
+  private synchronized ReconcileReport pass(
+      @Nullable Discontinuity discontinuity, Session.@Nullable Episode episode) {
     passes++;
     Instant at = services.clock().now();
     Owner me;
@@ -427,7 +465,7 @@ public final class RecoveryLoop implements Recovery {
                     + " resolve it"));
         continue;
       }
-      if (discontinuity != null) {
+      if (discontinuity != null && (episode == null || episode.firstFor(run.runId()))) {
         try {
           services
               .store()
@@ -440,11 +478,15 @@ public final class RecoveryLoop implements Recovery {
                           .put("by", RunRepair.BY_RECOVERY)
                           .event(Events.TIME_DISCONTINUITY, at)));
         } catch (CrewRecoveryException e) {
+          if (episode != null) {
+            episode.release(run.runId());
+          }
           LOG.log(Level.WARNING, "could not record the discontinuity in run " + run.runId(), e);
         }
       }
       reports.add(guardedVisit(run.runId(), me));
     }
+    futures.collect(services.clock().monotonicNanos());
     return new ReconcileReport(at, reports);
   }
 
@@ -536,25 +578,101 @@ public final class RecoveryLoop implements Recovery {
     ObservationTracker observations =
         standing == Standing.OWNED ? tracker : new ObservationTracker();
     Map<TaskId, HeartbeatReading> slots = services.store().heartbeats(runId);
-    Verdict verdict =
-        Decider.decide(
-            evidence(listed, slots, probes, observations, now), now, time, decisionPolicy);
-    noteVerdict(runId, verdict, now);
+    Evidence evidence = evidence(listed, slots, probes, observations, now);
+    Verdict verdict = Decider.decide(evidence, now, time, decisionPolicy);
+    boolean newVerdict = noteVerdict(runId, verdict, now);
     RecoveryAction action = actionFor(verdict, m, now);
-    return switch (standing) {
-      case OWNED -> ownerSide(listed, verdict, action, me, probes, observations, time);
-      case OWNERLESS, OWN_OLDER, EXPIRED_OWNER ->
-          recover(listed, standing, verdict, action, me, probes, observations, time);
-      case LIVE_OWNER -> throw new AssertionError("handled above");
-    };
+    RunReport report =
+        switch (standing) {
+          case OWNED -> ownerSide(listed, verdict, action, me, probes, observations, time);
+          case OWNERLESS, OWN_OLDER, EXPIRED_OWNER ->
+              recover(listed, standing, verdict, action, me, probes, observations, time);
+          case LIVE_OWNER -> throw new AssertionError("handled above");
+        };
+    if (newVerdict
+        && action == RecoveryAction.DIAGNOSE
+        && report.outcome() == Outcome.REPORTED
+        && report.report() == null) {
+      // The policy asks for a report: built once per verdict (with its run.verdict event), not at
+      // every pass, so an idle run does not fill the report sink.
+      try {
+        DiagnosisReport d = diagnose(listed, verdict, action, evidence, slots, probes, time, now);
+        String where = d.location() == null ? "report built" : "report written to " + d.location();
+        return new RunReport(
+            runId,
+            report.verdict(),
+            report.action(),
+            report.outcome(),
+            report.detail() + "; " + where,
+            d);
+      } catch (CrewRecoveryException e) {
+        LOG.log(Level.WARNING, "could not store the DIAGNOSE report of run " + runId, e);
+      }
+    }
+    return report;
+  }
+
+  /**
+   * Builds a DIAGNOSE report from evidence gathered outside any exclusion and hands it to the
+   * report sink. Reads the run's events, the leases of its owner and vouching sessions and, when
+   * the store can list them, its deadletter entries; writes nothing to the store.
+   *
+   * @throws CrewRecoveryException when the sink cannot store the report
+   */
+  private DiagnosisReport diagnose(
+      RunSnapshot s,
+      Verdict verdict,
+      @Nullable RecoveryAction policyAction,
+      Evidence evidence,
+      Map<TaskId, HeartbeatReading> slots,
+      Probes probes,
+      TimeState time,
+      Instant now) {
+    RunId runId = s.runId();
+    long mono = services.clock().monotonicNanos();
+    List<RunEvent> events = services.store().events(runId, 0, Integer.MAX_VALUE);
+    Map<SessionId, Lease> leases = new HashMap<>(probes.leases());
+    Owner owner = s.manifest().owner();
+    if (owner != null) {
+      lease(owner.session(), leases);
+    }
+    List<StoredDeadletter> deadletters = null;
+    String deadlettersError = null;
+    try {
+      deadletters = services.store().deadletters(DeadletterFilter.ofRun(runId));
+    } catch (CrewRecoveryException | UnsupportedOperationException e) {
+      deadlettersError = e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+    String json =
+        Diagnosis.render(
+            new Diagnosis.Inputs(
+                s,
+                verdict,
+                policyAction,
+                session.owner(),
+                now,
+                mono,
+                time,
+                decisionPolicy,
+                slots,
+                evidence.observations(),
+                probes.workers(),
+                probes.runner(),
+                leases,
+                events,
+                deadletters,
+                deadlettersError));
+    String location = reportSink.write(runId, now, json);
+    return new DiagnosisReport(runId, now, json, location);
   }
 
   /** The time state of a decision: the grace window, and the last forward step this loop saw. */
-  private synchronized TimeState timeState(boolean grace) {
+  private TimeState timeState(boolean grace) {
     TimeState t = grace ? TimeState.inGraceWindow() : TimeState.calm();
-    Duration jump = lastForwardJump;
-    Instant jumpAt = lastForwardJumpAt;
-    return jump == null || jumpAt == null ? t : t.withForwardJump(jump, jumpAt);
+    return session
+        .lastForwardJump()
+        .map(j -> t.withForwardJump(j.getKey(), j.getValue()))
+        .orElse(t);
   }
 
   private Standing standing(Manifest m, Owner me, Instant now, boolean grace) {
@@ -574,6 +692,21 @@ public final class RecoveryLoop implements Recovery {
   }
 
   /**
+   * Inside an update of a run listed with an expired owner: says why the run must be left alone
+   * when that owner renewed its lease since the listing, else null.
+   */
+  private @Nullable String renewedMeanwhile(Standing standing, @Nullable Owner owner, Instant now) {
+    if (standing != Standing.EXPIRED_OWNER || owner == null) {
+      return null;
+    }
+    Lease lease = services.store().lease(owner.session()).orElse(null);
+    boolean grace = session.inGrace(services.clock().monotonicNanos());
+    return leaseLive(lease, owner, now, grace)
+        ? "the owner " + owner + " renewed its lease meanwhile"
+        : null;
+  }
+
+  /**
    * Whether the owner's lease is live: it names the owner's incarnation, is not released, and is
    * not expired; inside a grace window a lease's age is not judged (DESIGN section 9).
    */
@@ -581,7 +714,11 @@ public final class RecoveryLoop implements Recovery {
     if (lease == null || lease.incarnation() != owner.incarnation() || lease.released()) {
       return false;
     }
-    return grace || !lease.isExpiredAt(now, config.leaseDuration());
+    if (grace) {
+      return true;
+    }
+    Lease judged = futures.aged(lease, now, services.clock().monotonicNanos());
+    return !judged.isExpiredAt(now, config.leaseDuration());
   }
 
   private RecoveryAction actionFor(Verdict verdict, Manifest m, Instant now) {
@@ -722,36 +859,82 @@ public final class RecoveryLoop implements Recovery {
         runId, verdict.kind(), action, Outcome.REPORTED, note + "; " + verdict.why());
   }
 
-  /** An operator's RETRY, inside the run's update, re-checked on the fresh snapshot. */
-  private ApplyResult retry(RunSnapshot listed, Verdict verdict, Owner me, boolean forced) {
+  /**
+   * An operator's RETRY (DESIGN section 8), inside the run's update: re-checks that nobody took the
+   * run over and, for a run whose owner's lease had expired, that the owner did not renew it; then
+   * re-decides on the fresh snapshot, the heartbeat slots read there and the same keyed probes, and
+   * writes nothing when the verdict moved. Requeued tasks wait QUEUED: the ledger starts no new
+   * attempt while the previous attempt's worker probes ALIVE or UNKNOWN.
+   */
+  private ApplyResult retry(
+      RunSnapshot listed,
+      Standing standing,
+      Verdict verdict,
+      Owner me,
+      Probes probes,
+      ObservationTracker observations,
+      TimeState time) {
     RunId runId = listed.runId();
     Manifest before = listed.manifest();
+    boolean forced = standing == Standing.LIVE_OWNER;
     AtomicReference<@Nullable String> changed = new AtomicReference<>();
-    UpdateResult r =
-        services
-            .store()
-            .update(
-                runId,
-                (current, slots) -> {
-                  changed.set(null);
-                  Manifest fm = current.manifest();
-                  if (!Objects.equals(fm.owner(), before.owner())
-                      || fm.epoch() != before.epoch()
-                      || fm.status() != before.status()) {
-                    changed.set("the run changed meanwhile");
-                    return Update.unchanged();
-                  }
-                  Instant now = services.clock().now();
-                  RunRepair.Result result = RunRepair.retry(current, verdict, me, now);
-                  if (result == null) {
-                    changed.set("no FAILED or CANCELLED task to retry");
-                    return Update.unchanged();
-                  }
-                  if (forced) {
-                    result = RunRepair.marked(result, "forced", "true");
-                  }
-                  return Update.commit(result.next(), List.of(result.event()));
-                });
+    UpdateResult r;
+    try {
+      r =
+          services
+              .store()
+              .update(
+                  runId,
+                  (current, slots) -> {
+                    changed.set(null);
+                    Manifest fm = current.manifest();
+                    if (!Objects.equals(fm.owner(), before.owner())
+                        || fm.epoch() != before.epoch()
+                        || fm.status() != before.status()) {
+                      changed.set(
+                          "the run changed meanwhile (owner "
+                              + fm.owner()
+                              + ", epoch "
+                              + fm.epoch()
+                              + ", "
+                              + fm.status()
+                              + ")");
+                      return Update.unchanged();
+                    }
+                    Instant now = services.clock().now();
+                    String renewed = renewedMeanwhile(standing, fm.owner(), now);
+                    if (renewed != null) {
+                      changed.set(renewed);
+                      return Update.unchanged();
+                    }
+                    Verdict fresh =
+                        Decider.decide(
+                            evidence(current, slots, probes, observations, now),
+                            now,
+                            time,
+                            decisionPolicy);
+                    if (fresh.kind() != verdict.kind()) {
+                      changed.set("the verdict moved to " + fresh.kind() + ": " + fresh.why());
+                      return Update.unchanged();
+                    }
+                    RunRepair.Result result = RunRepair.retry(current, fresh, me, now);
+                    if (result == null) {
+                      changed.set("no FAILED or CANCELLED task to retry");
+                      return Update.unchanged();
+                    }
+                    if (forced) {
+                      result = RunRepair.marked(result, "forced", "true");
+                    }
+                    return Update.commit(result.next(), List.of(result.event()));
+                  });
+    } catch (RunNotFoundException e) {
+      return new ApplyResult(
+          runId,
+          ApplyResult.Status.SKIPPED,
+          verdict.kind(),
+          RecoveryAction.RETRY,
+          "the run vanished");
+    }
     if (!r.committed()) {
       String why = changed.get();
       return new ApplyResult(
@@ -763,8 +946,11 @@ public final class RecoveryLoop implements Recovery {
     }
     Manifest m = r.snapshot().manifest();
     session.own(runId, m.epoch());
+    forgetVerdict(runId);
     exits.reconcile(r.snapshot());
     services.deliveries().runAdopted(runId, before.owner(), m.owner());
+    watchRunner(r.snapshot());
+    services.listener().onRunReconciled(runId, verdict.kind(), RecoveryAction.RETRY, m.status());
     return new ApplyResult(
         runId,
         ApplyResult.Status.APPLIED,
@@ -852,14 +1038,10 @@ public final class RecoveryLoop implements Recovery {
                       return Update.unchanged();
                     }
                     Instant now = services.clock().now();
-                    Owner owner = fm.owner();
-                    if (standing == Standing.EXPIRED_OWNER && owner != null && !forced) {
-                      Lease lease = services.store().lease(owner.session()).orElse(null);
-                      boolean grace = session.inGrace(services.clock().monotonicNanos());
-                      if (leaseLive(lease, owner, now, grace)) {
-                        d.changed = "the owner " + owner + " renewed its lease meanwhile";
-                        return Update.unchanged();
-                      }
+                    String renewed = forced ? null : renewedMeanwhile(standing, fm.owner(), now);
+                    if (renewed != null) {
+                      d.changed = renewed;
+                      return Update.unchanged();
                     }
                     Verdict fresh =
                         Decider.decide(
@@ -886,7 +1068,7 @@ public final class RecoveryLoop implements Recovery {
                       d.changed = "the owner wrote the run meanwhile";
                       return Update.unchanged();
                     }
-                    d.previousOwner = owner;
+                    d.previousOwner = fm.owner();
                     d.taskLevel = !operator && fresh.repair() == Repair.TASK_REPAIR;
                     RunRepair.Result result = plan(current, standing, fresh, action, me, now, d);
                     if (result == null) {
@@ -946,6 +1128,11 @@ public final class RecoveryLoop implements Recovery {
     d.unknown = action == RecoveryAction.FINALIZE ? Map.of() : fresh.unknownWorkers();
     RunRepair.Result repaired =
         RunRepair.repair(current, fresh, action, now, owner, epoch, orphans);
+    ProcessRef runner = d.runner;
+    if (runner != null) {
+      // KILL_STALE lists the runner it will terminate after the commit in the run.reconciled event.
+      repaired = RunRepair.marked(repaired, "runner", runner.pid() + "@" + runner.host());
+    }
     if (action == RecoveryAction.FAIL && crashLoop(fresh, fm, now)) {
       // The policy would resume but the budget is spent: FAIL, marked, with one run-level entry.
       d.crashLoop = true;
@@ -975,7 +1162,7 @@ public final class RecoveryLoop implements Recovery {
     services.deliveries().runAdopted(runId, d.previousOwner, m.owner());
     if (m.status().isTerminal()) {
       forgetRun(runId);
-      lastVerdict.remove(runId);
+      forgetVerdict(runId);
       Instant at = m.updatedAt();
       services.deliveries().runTerminated(runId, m.status(), m.owner(), m.epoch(), at);
     } else if (me.equals(m.owner())) {
@@ -1171,14 +1358,18 @@ public final class RecoveryLoop implements Recovery {
       Probes probes,
       ObservationTracker observations,
       Instant now) {
-    Evidence.Builder b = Evidence.builder(s);
-    for (TaskState task : s.tasks()) {
+    // Timestamps in the future count as seen at the read that first found them there and age from
+    // it in monotonic time (DESIGN section 9): the decision judges their effective instants.
+    long mono = services.clock().monotonicNanos();
+    RunSnapshot judged = futures.aged(s, now, mono);
+    Evidence.Builder b = Evidence.builder(judged);
+    for (TaskState task : judged.tasks()) {
       if (task.status() != TaskStatus.RUNNING && task.status() != TaskStatus.WAITING) {
         continue;
       }
       observations
-          .observe(s.runId(), task, slots.get(task.id()), now)
-          .ifPresent(o -> b.observation(o.toTaskObservation()));
+          .observe(s.runId(), task, futures.aged(slots.get(task.id()), now, mono), now)
+          .ifPresent(o -> b.observation(futures.aged(o.toTaskObservation(), now, mono)));
     }
     probes.workers().forEach((attempt, e) -> b.workerProbe(attempt, e.getKey(), e.getValue()));
     ProcessRef runner = s.manifest().runner();
@@ -1186,15 +1377,24 @@ public final class RecoveryLoop implements Recovery {
       // Keyed by the epoch of the listing: a probe made before an adoption never decides.
       b.runnerProbe(runner, probes.runnerEpoch(), probes.runner());
     }
-    probes.leases().values().forEach(b::lease);
+    probes.leases().values().forEach(l -> b.lease(futures.aged(l, now, mono)));
     probes.logs().addTo(b, s);
     return b.build();
   }
 
-  private void noteVerdict(RunId runId, Verdict verdict, Instant now) {
+  /** Records a verdict that differs from the last one recorded; returns whether it differed. */
+  private boolean noteVerdict(RunId runId, Verdict verdict, Instant now) {
+    if (seeded.add(runId) && !lastVerdict.containsKey(runId)) {
+      // DESIGN section 13: the last verdict recorded for a run is the one in its latest
+      // run.verdict event, so a restarted session does not repeat it.
+      VerdictKind recorded = recordedVerdict(runId);
+      if (recorded != null) {
+        lastVerdict.putIfAbsent(runId, recorded);
+      }
+    }
     VerdictKind previous = lastVerdict.put(runId, verdict.kind());
     if (previous == verdict.kind()) {
-      return;
+      return false;
     }
     NewEvent event =
         Events.data()
@@ -1208,11 +1408,36 @@ public final class RecoveryLoop implements Recovery {
     try {
       services.store().appendEvents(runId, List.of(event));
     } catch (CrewRecoveryException e) {
-      // Not recorded: the next pass tries again.
-      lastVerdict.remove(runId);
+      // Not recorded: the next pass re-reads the log and tries again.
+      forgetVerdict(runId);
       throw e;
     }
     services.listener().onVerdictChanged(runId, verdict.kind(), verdict.why());
+    return true;
+  }
+
+  /** Returns the verdict of the run's latest {@code run.verdict} event, or null when none. */
+  private @Nullable VerdictKind recordedVerdict(RunId runId) {
+    List<RunEvent> events = services.store().events(runId, 0, Integer.MAX_VALUE);
+    for (int i = events.size() - 1; i >= 0; i--) {
+      RunEvent e = events.get(i);
+      if (!RunRepair.RUN_VERDICT.equals(e.type())) {
+        continue;
+      }
+      String kind = e.data().get("verdict");
+      try {
+        return kind == null ? null : VerdictKind.valueOf(kind);
+      } catch (IllegalArgumentException unknown) {
+        // Written by a newer version: no verdict this one knows is recorded.
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private void forgetVerdict(RunId runId) {
+    lastVerdict.remove(runId);
+    seeded.remove(runId);
   }
 
   private static boolean allTerminal(RunSnapshot s) {
@@ -1266,7 +1491,7 @@ public final class RecoveryLoop implements Recovery {
 
   private void forgetRun(RunId runId) {
     session.forget(runId);
-    lastVerdict.remove(runId);
+    forgetVerdict(runId);
     CompletableFuture<ProcessExit> f = runnerWatches.remove(runId);
     if (f != null) {
       f.cancel(false);

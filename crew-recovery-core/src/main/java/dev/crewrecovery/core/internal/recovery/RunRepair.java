@@ -318,8 +318,10 @@ public final class RunRepair {
 
   /**
    * RETRY (DESIGN section 8): requeues every FAILED or CANCELLED task for a new attempt, moves a
-   * terminal run to RUNNING and adopts the run (epoch + 1, owner := the retrier), with one {@code
-   * run.retried} event.
+   * terminal run to RUNNING (clearing the runner ref of the finished run) and adopts the run (epoch
+   * + 1, owner := the retrier), with one {@code run.retried} event. The requeued tasks' attempts
+   * are no longer current; the ledger refuses the next start while the previous worker probes ALIVE
+   * or UNKNOWN.
    *
    * @param fresh the fresh snapshot
    * @param verdict the fresh verdict
@@ -357,14 +359,22 @@ public final class RunRepair {
     }
     Manifest before = fresh.manifest();
     long epoch = before.epoch() + 1;
-    Manifest m =
+    Manifest.Builder mb =
         before.toBuilder()
             .status(to)
             .owner(retrier)
             .epoch(epoch)
             .updatedAt(now)
-            .summary("retried: " + verdict.kind())
-            .build();
+            .summary("retried: " + verdict.kind());
+    ProcessRef runner = before.runner();
+    String clearedRunner = null;
+    if (from.isTerminal() && runner != null) {
+      clearedRunner = runner.pid() + "@" + runner.host();
+      // The runner of a finished run has nothing left to drive; kept, its death would fail the
+      // reopened run again on the next pass.
+      mb.runner(null, null, null);
+    }
+    Manifest m = mb.build();
     NewEvent event =
         Events.data()
             .put("verdict", verdict.kind())
@@ -376,6 +386,7 @@ public final class RunRepair {
             .put("from", from)
             .put("status", to)
             .put("requeuedTasks", requeued.toString())
+            .put("clearedRunner", clearedRunner)
             .event(RUN_RETRIED, now);
     return new Result(out.withManifest(m), event);
   }

@@ -12,9 +12,12 @@ import dev.crewrecovery.api.StaleOwnerException;
 import dev.crewrecovery.api.spi.Clock;
 import dev.crewrecovery.api.spi.RunStore;
 import dev.crewrecovery.core.RecoveryConfig;
+import dev.crewrecovery.core.internal.decide.DecisionPolicy;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One live instance of a host: its {@link SessionId}, the incarnation its lease gave it, and the
@@ -68,6 +72,9 @@ public final class Session {
   private volatile boolean revalidate;
   private volatile boolean graceOpen;
   private long lastDiscontinuityMono;
+  private @Nullable Episode episode;
+  private @Nullable Duration lastForwardJump;
+  private @Nullable Instant lastForwardJumpAt;
 
   /**
    * Creates a session that is not started.
@@ -326,7 +333,8 @@ public final class Session {
   }
 
   /**
-   * Opens (or extends) the grace window after a discontinuity at {@code mono}.
+   * Opens (or extends) the grace window after a discontinuity at {@code mono}, without an episode
+   * (tests and callers that only need the window).
    *
    * @param mono the monotonic time the discontinuity was seen
    */
@@ -336,6 +344,119 @@ public final class Session {
       graceOpen = true;
     }
     revalidate = true;
+  }
+
+  /**
+   * Records a discontinuity one of the session's loops saw (DESIGN section 9): opens (or extends)
+   * the grace window, makes the next write revalidate the lease and the owned runs, remembers a
+   * forward wall step (a step of at most {@link DecisionPolicy#DEFAULT_LARGE_FORWARD_JUMP} never
+   * replaces a larger one, so a small drift cannot end the 24 h proposal period of a large step),
+   * and returns the {@link Episode} it belongs to. Sightings by different loops whose sampling
+   * intervals overlap are one episode, so that each run gets one {@code time.discontinuity} event
+   * and the listener one call however many loops saw it.
+   *
+   * @param d what the loop saw
+   * @param wall the wall time of the sighting
+   * @param mono the monotonic time of the sighting
+   * @return the episode
+   */
+  public Episode discontinuity(Discontinuity d, Instant wall, long mono) {
+    Objects.requireNonNull(d, "d");
+    Objects.requireNonNull(wall, "wall");
+    long gap = d.gap().isNegative() ? 0 : saturatedNanos(d.gap());
+    long from = mono - gap;
+    Episode e;
+    synchronized (graceLock) {
+      lastDiscontinuityMono = graceOpen ? Math.max(lastDiscontinuityMono, mono) : mono;
+      graceOpen = true;
+      Duration drift = d.drift();
+      if (drift.compareTo(Duration.ZERO) > 0) {
+        Duration current = lastForwardJump;
+        boolean large = drift.compareTo(DecisionPolicy.DEFAULT_LARGE_FORWARD_JUMP) > 0;
+        boolean currentLarge =
+            current != null && current.compareTo(DecisionPolicy.DEFAULT_LARGE_FORWARD_JUMP) > 0;
+        if (large || !currentLarge) {
+          lastForwardJump = drift;
+          lastForwardJumpAt = wall;
+        }
+      }
+      e = episode;
+      // Intervals that touch count as one: two loops sampling at the same monotonic instant saw
+      // the same step.
+      if (e == null || from > e.toMono) {
+        e = new Episode(mono);
+        episode = e;
+      } else {
+        e.toMono = Math.max(e.toMono, mono);
+      }
+    }
+    revalidate = true;
+    return e;
+  }
+
+  /**
+   * Returns the last forward wall step the session's loops saw (the larger one while a large one is
+   * remembered) and the wall time at which it was seen.
+   *
+   * @return the step and its instant, or empty when none was seen
+   */
+  public Optional<Map.Entry<Duration, Instant>> lastForwardJump() {
+    synchronized (graceLock) {
+      Duration size = lastForwardJump;
+      Instant at = lastForwardJumpAt;
+      return size == null || at == null ? Optional.empty() : Optional.of(Map.entry(size, at));
+    }
+  }
+
+  /** One discontinuity as the session's loops see it: whom it was announced to. Thread-safe. */
+  public static final class Episode {
+    private final Set<RunId> notified = new HashSet<>();
+    private boolean announced;
+    private long toMono;
+
+    private Episode(long toMono) {
+      this.toMono = toMono;
+    }
+
+    /**
+     * Claims the episode's one {@code time.discontinuity} event of a run.
+     *
+     * @param runId the run
+     * @return true the first time for this run (the caller appends the event)
+     */
+    public synchronized boolean firstFor(RunId runId) {
+      return notified.add(runId);
+    }
+
+    /**
+     * Forgets a claim whose event could not be appended, so that another loop may try.
+     *
+     * @param runId the run
+     */
+    public synchronized void release(RunId runId) {
+      notified.remove(runId);
+    }
+
+    /**
+     * Claims the episode's one listener call.
+     *
+     * @return true the first time (the caller calls the listener)
+     */
+    public synchronized boolean announce() {
+      if (announced) {
+        return false;
+      }
+      announced = true;
+      return true;
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /**
