@@ -3,6 +3,7 @@ module dev.crewrecovery.cli {
   requires dev.crewrecovery.core;
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
+  // The demo narrates the engine's System.Logger records, which java.util.logging backs.
   requires java.logging;
   requires static org.jspecify;
 
@@ -10,5 +11,7 @@ module dev.crewrecovery.cli {
   opens dev.crewrecovery.cli to
       info.picocli;
   opens dev.crewrecovery.cli.internal.ops to
+      info.picocli;
+  opens dev.crewrecovery.cli.internal.demo to
       info.picocli;
 }

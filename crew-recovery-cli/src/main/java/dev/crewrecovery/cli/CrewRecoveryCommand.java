@@ -37,6 +37,7 @@ import picocli.CommandLine.Mixin;
       RecoverCommand.class,
       DeadletterCommand.class,
       EventsCommand.class,
+      dev.crewrecovery.cli.internal.demo.DemoCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
