@@ -71,6 +71,54 @@ final class Fixtures {
     }
   }
 
+  /**
+   * Writes {@code count - 1} copies of the finished run {@code template} that the store wrote under
+   * {@code root}: for {@code i} in {@code 1 .. count-1}, directory {@code runs/<prefix><i>} with
+   * every file of the template, its text with the template id replaced by the new id (run ids also
+   * appear inside attempt ids), with the store's permissions (0700 directories, 0600 files). A
+   * finished run has no active marker and no outbox, so the files of its directory are all of it.
+   * Byte for byte what the store would write, about a hundred times faster than {@code create}.
+   */
+  static void replicateRun(Path root, String template, String prefix, int count) {
+    Path runs = root.resolve("runs");
+    Path source = runs.resolve(template);
+    try {
+      List<Path> files;
+      try (java.util.stream.Stream<Path> s = Files.list(source)) {
+        files = s.filter(Files::isRegularFile).toList();
+      }
+      List<String> names = new java.util.ArrayList<>();
+      List<byte[]> contents = new java.util.ArrayList<>();
+      for (Path f : files) {
+        names.add(f.getFileName().toString());
+        contents.add(Files.readAllBytes(f));
+      }
+      java.nio.file.attribute.FileAttribute<?> dirMode =
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      java.nio.file.attribute.FileAttribute<?> fileMode =
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      for (int i = 1; i < count; i++) {
+        String id = prefix + i;
+        Path dir = Files.createDirectory(runs.resolve(id), dirMode);
+        for (int k = 0; k < names.size(); k++) {
+          byte[] bytes = contents.get(k);
+          if (names.get(k).endsWith(".json") || names.get(k).endsWith(".jsonl")) {
+            bytes =
+                new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("\"" + template, "\"" + id)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          }
+          Path f = Files.createFile(dir.resolve(names.get(k)), fileMode);
+          Files.write(f, bytes);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A file store with the default (durable) options. */
   static FileRunStore durableStore(Path root) {
     return FileRunStore.open(root);

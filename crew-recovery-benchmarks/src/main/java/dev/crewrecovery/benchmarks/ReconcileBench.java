@@ -4,6 +4,8 @@ import dev.crewrecovery.api.AttemptId;
 import dev.crewrecovery.api.Owner;
 import dev.crewrecovery.api.ProcessRef;
 import dev.crewrecovery.api.RunId;
+import dev.crewrecovery.api.RunSnapshot;
+import dev.crewrecovery.api.RunStatus;
 import dev.crewrecovery.api.SessionId;
 import dev.crewrecovery.api.TaskId;
 import dev.crewrecovery.core.CrewRecovery;
@@ -12,8 +14,11 @@ import dev.crewrecovery.core.ReconcileReport;
 import dev.crewrecovery.core.SystemClock;
 import dev.crewrecovery.core.SystemProcessProbe;
 import dev.crewrecovery.core.internal.engine.EngineAccess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,9 +45,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * RUNNING tasks on the file store, all healthy, next to {@code finished} COMPLETED runs that the
  * pass must not pay for.
  *
- * <p>Each trial writes its store once in a fresh directory with the unsynced fixture option, then
- * reopens it with the default (durable) options for the measured passes. Every worker is this JVM
- * itself (a real process that probes ALIVE through {@code /proc}), every task beat once at setup.
+ * <p>Each trial writes its store once in a fresh directory with the unsynced fixture option (the
+ * finished runs: one written by the store, the rest copies of its files with the run id replaced,
+ * see {@link Fixtures#replicateRun}), then
+ * reopens it with the default (durable) options for the measured passes. {@code worker=sleep}: the
+ * workers are {@value #WORKERS} real {@code sleep} processes started by the trial, shared round-robin
+ * by the tasks (each probe reads {@code /proc/<pid>/stat} of a one-thread process, as for typical
+ * workers); {@code worker=jvm}: every worker is this JVM itself, whose {@code stat} the kernel
+ * builds by summing over its dozens of threads (the cost of probing a JVM worker). Every task beat
+ * once at setup.
  * {@code owned}: the runs belong to the measuring session (the host's own runs, the owner-side
  * path); {@code ownerless}: nobody owns them (the full decision and re-check path). The first pass,
  * which records one {@code run.verdict} event per run, runs in the setup; the measured passes write
@@ -70,6 +81,14 @@ public class ReconcileBench {
   @Param({"owned"})
   public String ownership = "owned";
 
+  /** sleep or jvm: what the workers are. */
+  @Param({"sleep"})
+  public String worker = "sleep";
+
+  static final int WORKERS = 8;
+
+  private final List<Process> workers = new ArrayList<>();
+
   private @Nullable Path dir;
   private @Nullable FileRunStore store;
   private @Nullable SystemProcessProbe probe;
@@ -83,21 +102,34 @@ public class ReconcileBench {
     dir = root;
     SystemProcessProbe p = SystemProcessProbe.create();
     probe = p;
-    ProcessRef self =
-        p.identify(ProcessHandle.current().pid())
-            .orElseThrow(() -> new IllegalStateException("cannot identify this JVM"));
+    List<ProcessRef> refs = new ArrayList<>();
+    if (worker.equals("jvm")) {
+      refs.add(identify(p, ProcessHandle.current().pid()));
+    } else {
+      for (int i = 0; i < WORKERS; i++) {
+        try {
+          Process w = new ProcessBuilder("sleep", "3600").start();
+          workers.add(w);
+          refs.add(identify(p, w.pid()));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
     // A new store grants incarnation 1 to the first lease of a session.
     Owner owner = ownership.equals("owned") ? new Owner(SESSION, 1) : null;
     Instant now = SystemClock.instance().now();
     long t0 = System.nanoTime();
     try (FileRunStore fixtures = Fixtures.unsyncedStore(root)) {
-      for (int i = 0; i < finished; i++) {
-        fixtures.create(Fixtures.finishedRun(RunId.of("done-" + i), 4, now), List.of());
+      if (finished > 0) {
+        fixtures.create(Fixtures.finishedRun(RunId.of("done-0"), 4, now), List.of());
+        Fixtures.replicateRun(root, "done-0", "done-", finished);
       }
       long t1 = System.nanoTime();
       for (int i = 0; i < active; i++) {
         RunId id = RunId.of("run-" + i);
-        fixtures.create(Fixtures.runningRun(id, 4, owner, self, now), List.of());
+        fixtures.create(
+            Fixtures.runningRun(id, 4, owner, refs.get(i % refs.size()), now), List.of());
         for (TaskId t : Fixtures.taskIds(4)) {
           fixtures.recordHeartbeat(AttemptId.of(id, t, 1), now);
         }
@@ -112,6 +144,21 @@ public class ReconcileBench {
     }
     FileRunStore s = Fixtures.durableStore(root);
     store = s;
+    if (finished > 1) {
+      // The copies must read as what they claim to be.
+      for (int i : new int[] {1, finished / 2, finished - 1}) {
+        RunId id = RunId.of("done-" + i);
+        RunSnapshot r =
+            s.load(id).orElseThrow(() -> new IllegalStateException("copy " + id + " missing"));
+        if (!r.runId().equals(id) || r.status() != RunStatus.COMPLETED) {
+          throw new IllegalStateException("copy " + id + " reads as " + r.manifest());
+        }
+      }
+      int all = s.allRuns().size();
+      if (all != finished + active) {
+        throw new IllegalStateException("the store lists " + all + " runs");
+      }
+    }
     CrewRecovery c =
         EngineAccess.manualLoops(CrewRecovery.builder().store(s).probe(p).sessionId(SESSION))
             .build();
@@ -134,6 +181,11 @@ public class ReconcileBench {
       throw new IllegalStateException("the pass saw " + second.runs().size() + " runs");
     }
     eventsAfterSetup = s.events(RunId.of("run-0"), 0, 10_000).size();
+  }
+
+  private static ProcessRef identify(SystemProcessProbe p, long pid) {
+    return p.identify(pid)
+        .orElseThrow(() -> new IllegalStateException("cannot identify process " + pid));
   }
 
   private static Map<String, Integer> outcomes(ReconcileReport report) {
@@ -165,6 +217,8 @@ public class ReconcileBench {
     if (probe != null) {
       probe.close();
     }
+    workers.forEach(Process::destroyForcibly);
+    workers.clear();
     Fixtures.deleteTree(dir);
   }
 
