@@ -47,17 +47,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Each trial writes its store once in a fresh directory with the unsynced fixture option (the
  * finished runs: one written by the store, the rest copies of its files with the run id replaced,
- * see {@link Fixtures#replicateRun}), then
- * reopens it with the default (durable) options for the measured passes. {@code worker=sleep}: the
- * workers are {@value #WORKERS} real {@code sleep} processes started by the trial, shared round-robin
- * by the tasks (each probe reads {@code /proc/<pid>/stat} of a one-thread process, as for typical
- * workers); {@code worker=jvm}: every worker is this JVM itself, whose {@code stat} the kernel
- * builds by summing over its dozens of threads (the cost of probing a JVM worker). Every task beat
- * once at setup.
- * {@code owned}: the runs belong to the measuring session (the host's own runs, the owner-side
- * path); {@code ownerless}: nobody owns them (the full decision and re-check path). The first pass,
- * which records one {@code run.verdict} event per run, runs in the setup; the measured passes write
- * nothing (checked).
+ * see {@link Fixtures#replicateRun}), then reopens it with the default (durable) options for the
+ * measured passes. {@code worker=sleep}: the workers are {@value #WORKERS} real {@code sleep}
+ * processes started by the trial, shared round-robin by the tasks (each probe reads {@code
+ * /proc/<pid>/stat} of a one-thread process, as for typical workers); {@code worker=jvm}: every
+ * worker is this JVM itself, whose {@code stat} the kernel builds by summing over its dozens of
+ * threads (the cost of probing a JVM worker). Every task beat once at setup. {@code owned}: the
+ * runs belong to the measuring session (the host's own runs, the owner-side path); {@code
+ * ownerless}: nobody owns them (the full decision and re-check path). The first pass, which records
+ * one {@code run.verdict} event per run, runs in the setup; the measured passes write nothing
+ * (checked).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

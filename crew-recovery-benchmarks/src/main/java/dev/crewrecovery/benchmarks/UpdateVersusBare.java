@@ -6,8 +6,8 @@ import java.util.Locale;
  * Item 2, interleaved: the operations of {@link UpdateBench} in round-robin in one thread, one of
  * each per round, each timed with {@code System.nanoTime()}, so that a disk shared with other
  * writers slows all of them alike (JMH runs its benchmark methods one after another, minutes apart,
- * and on a busy disk that alone moves the ratio). Reports p50/p90/p99 of each and the ratios of
- * the update to its bare floor.
+ * and on a busy disk that alone moves the ratio). Reports p50/p90/p99 of each and the ratios of the
+ * update to its bare floor.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.crewrecovery.benchmarks.UpdateVersusBare [--rounds
  * 300] [--warmup 30]}; {@code -Dbench.dir=DIR} puts the files on another disk.
