@@ -3,7 +3,7 @@
 #
 #   ./mvnw -B -pl crew-recovery-benchmarks -am package -DskipTests   # builds target/benchmarks.jar
 #   crew-recovery-benchmarks/bench.sh short    # under 5 minutes on 2 cores
-#   crew-recovery-benchmarks/bench.sh full     # the published grid; about 30-40 minutes
+#   crew-recovery-benchmarks/bench.sh full     # the whole grid, 100 000 finished runs; about an hour
 #
 # Output goes to the terminal and to crew-recovery-benchmarks/target/bench-results/<mode>/.
 # Stores are made under the temp directory; BENCH_DIR=/some/dir puts them on another disk.
@@ -63,7 +63,9 @@ if [[ "$mode" == short ]]; then
   jmh heartbeat-1-thread HeartbeatBench "${q[@]}" -t 1
   jmh heartbeat-2-threads HeartbeatBench "${q[@]}" -t 2
   main update-vs-bare dev.crewrecovery.benchmarks.UpdateVersusBare --rounds 100 --warmup 10
-  jmh reconcile ReconcileBench -f 1 -wi 1 -w 2 -i 2 -r 3 -p active=100,1000 -p finished=0,10000
+  # A pass needs about 10 s of warm-up before the JIT has settled; fewer gives 2-5x more.
+  jmh reconcile-100 ReconcileBench -f 1 -wi 2 -w 2 -i 2 -r 2 -p active=100 -p finished=0
+  jmh reconcile-1000 ReconcileBench -f 1 -wi 3 -w 3 -i 3 -r 3 -p active=1000 -p finished=0,10000
   jmh decide DecideBench "${q[@]}" -p tasks=4
   main detection-event dev.crewrecovery.benchmarks.DetectionLatency --mode event --kills 100 --warmup 5
   main detection-polling dev.crewrecovery.benchmarks.DetectionLatency --mode polling --kills 20 --warmup 1
