@@ -154,10 +154,9 @@ public final class HeapFootprint {
   private static void watchedTasks(int runs) throws Exception {
     Path dir = Fixtures.newDirectory("crew-bench-heap");
     SystemProcessProbe probe = SystemProcessProbe.create();
-    ProcessRef self =
-        probe
-            .identify(ProcessHandle.current().pid())
-            .orElseThrow(() -> new IllegalStateException("cannot identify this JVM"));
+    if (probe.identify(ProcessHandle.current().pid()).isEmpty()) {
+      throw new IllegalStateException("cannot identify this JVM");
+    }
     FileRunStore store = Fixtures.unsyncedStore(dir);
     try (CrewRecovery crew =
         EngineAccess.manualLoops(
@@ -193,7 +192,7 @@ public final class HeapFootprint {
           (h1 - h0) / (double) tasks,
           (h2 - h1) / (double) tasks,
           (h3 - h2) / (double) tasks);
-      Reference.reachabilityFence(engine);
+      // The engine stays reachable through crew until the try block closes it.
     } finally {
       probe.close();
       store.close();
@@ -214,8 +213,8 @@ public final class HeapFootprint {
                 "gcClassHistogram",
                 new Object[] {new String[0]},
                 new String[] {String[].class.getName()});
-    for (String line : String.valueOf(text).split("\n")) {
-      String[] f = line.trim().split("\\s+");
+    for (String line : String.valueOf(text).split("\n", -1)) {
+      String[] f = line.trim().split("\\s+", -1);
       // "num: instances bytes class-name [module]"
       if (f.length >= 4 && f[0].endsWith(":")) {
         bytes.merge(f[3], Long.parseLong(f[2]), Long::sum);
@@ -284,26 +283,30 @@ public final class HeapFootprint {
     TaskId task = TaskId.of("t0");
     // Warm the code path, then measure.
     deliver(coordinator, kind, run, task, owner, -1);
-    Map<String, Long> before = histogram();
-    long h0 = settledHeap();
-    for (int i = 0; i < n; i++) {
-      DeliveryOutcome o = deliver(coordinator, kind, run, task, owner, i);
-      if (o != DeliveryOutcome.QUEUED) {
-        throw new IllegalStateException("expected QUEUED, got " + o);
+    try {
+      Map<String, Long> before = histogram();
+      long h0 = settledHeap();
+      for (int i = 0; i < n; i++) {
+        DeliveryOutcome o = deliver(coordinator, kind, run, task, owner, i);
+        if (o != DeliveryOutcome.QUEUED) {
+          throw new IllegalStateException("expected QUEUED, got " + o);
+        }
       }
+      long h1 = settledHeap();
+      printGrowth(before, histogram(), n, "item");
+      int queued = coordinator.queued().size();
+      System.out.printf(
+          Locale.ROOT,
+          "queued delivery, %s: %d queued: %.0f B/item retained (payload of 104 B included)%n",
+          kind.equals("persisted")
+              ? "result (persisted on the file store)"
+              : kind.equals("result") ? "result (not persisted)" : kind,
+          queued,
+          (h1 - h0) / (double) n);
+    } finally {
+      // The measured queue must stay reachable until the heap after it is taken.
+      Reference.reachabilityFence(coordinator);
     }
-    long h1 = settledHeap();
-    printGrowth(before, histogram(), n, "item");
-    int queued = coordinator.queued().size();
-    System.out.printf(
-        Locale.ROOT,
-        "queued delivery, %s: %d queued: %.0f B/item retained (payload of 104 B included)%n",
-        kind.equals("persisted")
-            ? "result (persisted on the file store)"
-            : kind.equals("result") ? "result (not persisted)" : kind,
-        queued,
-        (h1 - h0) / (double) n);
-    Reference.reachabilityFence(coordinator);
     store.close();
     Fixtures.deleteTree(dir);
   }

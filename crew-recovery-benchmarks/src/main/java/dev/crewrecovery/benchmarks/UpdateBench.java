@@ -153,7 +153,8 @@ public class UpdateBench {
     if (d == null) {
       throw new IllegalStateException("not set up");
     }
-    Path tmp = d.resolve("run.json." + (++counter) + ".tmp");
+    counter++;
+    Path tmp = d.resolve("run.json." + counter + ".tmp");
     try (FileChannel c =
         FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       c.write(ByteBuffer.wrap(bytes));

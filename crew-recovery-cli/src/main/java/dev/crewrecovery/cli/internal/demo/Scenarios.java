@@ -285,7 +285,7 @@ final class Scenarios {
         "demo: host B owns "
             + run
             + " as "
-            + owning.split(" ")[1]
+            + owning.split(" ", -1)[1]
             + " (runner: itself; t1 done, t2 running); SIGKILL -> host B pid "
             + hostB.pid());
     long injected = host.narrator.nanos();
@@ -316,7 +316,7 @@ final class Scenarios {
     }
     host.runs().finish(run, null);
     RunSnapshot done = host.snapshot(run);
-    String[] verdictActionStatus = reconciled.text().split(" ");
+    String[] verdictActionStatus = reconciled.text().split(" ", -1);
     String outcome =
         verdictActionStatus[1]
             + " by "

@@ -42,7 +42,7 @@ public final class LogActivity {
   public @Nullable Instant lastGrowth(String logPath, Instant now) {
     Objects.requireNonNull(logPath, "logPath");
     Objects.requireNonNull(now, "now");
-    LogTail.Readable r = LogTail.readable(logPath);
+    LogTail.ReadableLog r = LogTail.readable(logPath);
     synchronized (seen) {
       if (r == null) {
         seen.remove(logPath);

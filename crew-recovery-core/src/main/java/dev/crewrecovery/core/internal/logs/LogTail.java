@@ -42,7 +42,7 @@ public final class LogTail {
    * @param logPath the recorded log path, or null
    * @return the path and its attributes, or null
    */
-  static @Nullable Readable readable(@Nullable String logPath) {
+  static @Nullable ReadableLog readable(@Nullable String logPath) {
     if (logPath == null) {
       return null;
     }
@@ -58,14 +58,14 @@ public final class LogTail {
     try {
       BasicFileAttributes a =
           Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      return a.isRegularFile() ? new Readable(p, a) : null;
+      return a.isRegularFile() ? new ReadableLog(p, a) : null;
     } catch (IOException | SecurityException e) {
       return null;
     }
   }
 
   /** A readable log and its attributes at the check. */
-  record Readable(Path path, BasicFileAttributes attributes) {}
+  record ReadableLog(Path path, BasicFileAttributes attributes) {}
 
   /**
    * Reads the redacted tail of a log.
@@ -75,7 +75,7 @@ public final class LogTail {
    * @return the tail, or null when there is no readable, non-empty log
    */
   public static @Nullable String read(@Nullable String logPath, Pattern redaction) {
-    Readable r = readable(logPath);
+    ReadableLog r = readable(logPath);
     if (r == null) {
       return null;
     }

@@ -29,7 +29,7 @@ final class LogTails {
       RunRepair.Result planned, RunSnapshot before, Verdict fresh, LogEvidence.Gathered logs) {
     RunSnapshot next = logs.withTails(before, planned.next(), fresh);
     RunRepair.Result out =
-        next == planned.next() ? planned : new RunRepair.Result(next, planned.event());
+        next.equals(planned.next()) ? planned : new RunRepair.Result(next, planned.event());
     String runnerTail = logs.runnerTailIfDead(before, fresh);
     return runnerTail == null ? out : RunRepair.marked(out, RUNNER_LOG_TAIL, runnerTail);
   }

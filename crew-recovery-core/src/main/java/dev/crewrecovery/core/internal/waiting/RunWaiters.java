@@ -256,7 +256,10 @@ public final class RunWaiters implements AutoCloseable {
       ex.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
       executor = ex;
       long period = rescanInterval.toNanos();
-      ex.scheduleWithFixedDelay(this::rescanQuietly, period, period, TimeUnit.NANOSECONDS);
+      // The periodic task never completes normally, and rescanQuietly catches what it throws, so
+      // its future carries nothing to check; shutdown cancels it.
+      var unused =
+          ex.scheduleWithFixedDelay(this::rescanQuietly, period, period, TimeUnit.NANOSECONDS);
       Path r = root;
       if (fileWatch && r != null) {
         watch = FileWatch.start(r, this::changedElsewhere, this::overflowed, threadName + "-watch");
