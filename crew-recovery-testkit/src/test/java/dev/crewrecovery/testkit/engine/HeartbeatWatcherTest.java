@@ -329,6 +329,21 @@ class HeartbeatWatcherTest {
   }
 
   @Test
+  void aWorkerSeenDeadWithoutAnExitCodeIsLostWithoutAnExitClass() {
+    // Not this JVM's child: the exit watch learns only that it is gone (DESIGN section 8).
+    runs.create(RUN, List.of(A));
+    ProcessRef w = h.spawn(45);
+    runs.startAttempt(RUN, A, w, null, false);
+
+    h.probe.exit(w);
+
+    TaskState t = h.task(RUN, A);
+    assertThat(t.status()).isEqualTo(TaskStatus.QUEUED);
+    assertThat(t.attempts().get(0).failure().code()).isEqualTo(Failure.WORKER_LOST);
+    assertThat(t.attempts().get(0).failure().exitClass()).isNull();
+  }
+
+  @Test
   void aWorkerExitTriggersTheSameRepairAtOnceWithoutATick() {
     runs.create(RUN, List.of(A, B));
     ProcessRef wa = h.spawn(40);

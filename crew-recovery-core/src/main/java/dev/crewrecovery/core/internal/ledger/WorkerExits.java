@@ -117,7 +117,9 @@ public final class WorkerExits {
           attempt,
           worker,
           TaskRepair.WORKER_EXIT,
-          ExitClassifier.classifyExitCode(result.exitCode()),
+          // A worker that is not this JVM's child is seen dead by a probe, with no exit code: it
+          // has no exit class (DESIGN section 8), rather than a guessed PROTOCOL_EXIT.
+          result.exitCode() == null ? null : ExitClassifier.classifyExitCode(result.exitCode()),
           TaskRepair.WORKER_EXIT);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "repair after the exit of worker of " + attempt + " failed", e);
