@@ -54,6 +54,11 @@ import org.jspecify.annotations.Nullable;
  * notifications, or N steers, or N results, each with its own 64-character payload; H1 − H0 per
  * item, payload included (a 64-character Latin-1 String is 24 + 16 + 64 = 104 bytes of it).
  *
+ * <p>Pending waiter: a started {@code CrewRecovery} on a {@code FileRunStore} (its directory watch
+ * and re-read thread running, as a host has them) with 100 runs; H0; then N {@code awaitRun}
+ * futures spread over those runs, all kept pending; H1. The difference is what one waiter costs,
+ * and the thread count before and after shows that no waiter gets a thread.
+ *
  * <p>Each measurement runs in its own JVM (started with the same options), so that nothing one
  * leaves behind is collected during another. With {@code --histo N} each also prints the N classes
  * whose live bytes grew most between H0 and H1 (the class histogram of the {@code
@@ -104,11 +109,12 @@ public final class HeapFootprint {
         case "tasks" -> watchedTasks(runs);
         case "notification", "steer", "result" -> queuedDeliveries(only, deliveries);
         case "persisted" -> queuedDeliveries(only, Math.min(deliveries, 2_000));
+        case "waiters" -> pendingWaiters(deliveries);
         default -> throw new IllegalArgumentException("unknown measurement " + only);
       }
       return;
     }
-    for (String m : List.of("tasks", "notification", "steer", "result", "persisted")) {
+    for (String m : List.of("tasks", "notification", "steer", "result", "persisted", "waiters")) {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -129,6 +135,48 @@ public final class HeapFootprint {
       if (p.waitFor() != 0) {
         throw new IllegalStateException("measurement " + m + " failed");
       }
+    }
+  }
+
+  private static void pendingWaiters(int n) throws Exception {
+    Path dir = Fixtures.newDirectory("crew-bench-waiters");
+    FileRunStore store = Fixtures.unsyncedStore(dir);
+    try (CrewRecovery crew =
+        CrewRecovery.builder().store(store).sessionId(SessionId.of("bench")).build()) {
+      crew.start(); // scheduled loops, the watch and the re-read thread, as a host runs them
+      RunLedger runs = crew.runs();
+      List<RunId> ids = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        RunId id = RunId.of("wait-" + i);
+        runs.create(id, List.of(TaskId.of("t0")));
+        ids.add(id);
+      }
+      // Warm the code path (and start the hub's threads), then measure.
+      runs.awaitRun(ids.get(0)).cancel(false);
+      int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+      Map<String, Long> before = histogram();
+      long h0 = settledHeap();
+      List<java.util.concurrent.CompletableFuture<?>> pending = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        pending.add(runs.awaitRun(ids.get(i % ids.size())));
+      }
+      long h1 = settledHeap();
+      printGrowth(before, histogram(), n, "waiter");
+      long done = pending.stream().filter(java.util.concurrent.Future::isDone).count();
+      System.out.printf(
+          Locale.ROOT,
+          "pending waiter: %d awaitRun futures over %d runs (%d done): %.0f B/waiter retained;"
+              + " threads %d before, %d after%n",
+          n,
+          ids.size(),
+          done,
+          (h1 - h0) / (double) n,
+          threadsBefore,
+          ManagementFactory.getThreadMXBean().getThreadCount());
+      Reference.reachabilityFence(pending);
+    } finally {
+      store.close();
+      Fixtures.deleteTree(dir);
     }
   }
 
