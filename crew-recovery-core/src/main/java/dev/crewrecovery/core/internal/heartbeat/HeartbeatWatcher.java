@@ -87,6 +87,7 @@ public final class HeartbeatWatcher {
     int deadTicks;
     boolean deadletterDecided;
     long lastSeenMono;
+    boolean leftToExitWatch;
 
     Book(AttemptId attempt) {
       this.attempt = attempt;
@@ -243,6 +244,13 @@ public final class HeartbeatWatcher {
     HeartbeatLevel level = HeartbeatClassifier.classify(obs, now, thresholds);
     ProcessRef worker = attempt.worker();
     Liveness liveness = worker == null ? null : services.probe().probe(worker);
+    if (liveness == Liveness.DEAD && !book.leftToExitWatch && exits.isWatching(attempt.id())) {
+      // A child of this JVM is gone from /proc as soon as the JDK reaps it, a moment before its
+      // exit watch fires with the exit code. Leave the repair to the watch once, so the failure
+      // carries the exit class; if the watch has not fired by the next tick, repair from here.
+      book.leftToExitWatch = true;
+      return false;
+    }
     if (worker != null && liveness != null && liveness.isDead()) {
       String cause = liveness == Liveness.DEAD ? TaskRepair.PROBE_DEAD : TaskRepair.PROBE_RECYCLED;
       Optional<TaskStatus> repaired = repair.repair(attempt.id(), worker, cause, null, BY_WATCHER);

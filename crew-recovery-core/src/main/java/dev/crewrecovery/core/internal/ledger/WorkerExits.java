@@ -127,6 +127,17 @@ public final class WorkerExits {
   }
 
   /**
+   * Returns whether an exit watch of the attempt's worker is registered and has not fired yet.
+   *
+   * @param attempt the attempt
+   * @return whether the attempt's worker is watched
+   */
+  public boolean isWatching(AttemptId attempt) {
+    Map<AttemptId, CompletableFuture<ProcessExit>> ofRun = registrations.get(attempt.runId());
+    return ofRun != null && ofRun.containsKey(attempt);
+  }
+
+  /**
    * Stops watching an attempt's worker.
    *
    * @param attempt the attempt
