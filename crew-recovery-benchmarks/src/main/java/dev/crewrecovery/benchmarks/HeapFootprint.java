@@ -173,7 +173,7 @@ public final class HeapFootprint {
           (h1 - h0) / (double) n,
           threadsBefore,
           ManagementFactory.getThreadMXBean().getThreadCount());
-      Reference.reachabilityFence(pending);
+      // pending is read after the second heap reading, so every waiter is reachable until then.
     } finally {
       store.close();
       Fixtures.deleteTree(dir);
