@@ -820,22 +820,25 @@ public final class Ledger implements RunLedger {
 
   @Override
   public RunSnapshot cancel(RunId runId, TaskId taskId) {
+    return closeByHost(runId, taskId, TaskStatus.CANCELLED, Events.TASK_CANCELLED);
+  }
+
+  /** The host closes a task (cancel, skip): one ordinary move, one event naming what it left. */
+  private RunSnapshot closeByHost(RunId runId, TaskId taskId, TaskStatus to, String eventType) {
     Objects.requireNonNull(taskId, "taskId");
     return write(
         runId,
         true,
         (s, now) -> {
           TaskState task = taskOf(s, taskId);
-          task.status()
-              .checkMoveTo(s.status(), taskId, TaskStatus.CANCELLED, TransitionReason.ORDINARY);
-          TaskState next = close(task, TaskStatus.CANCELLED, now);
-          return new Plan(s.withTask(next))
+          task.status().checkMoveTo(s.status(), taskId, to, TransitionReason.ORDINARY);
+          return new Plan(s.withTask(close(task, to, now)))
               .event(
                   Events.data()
                       .put("attempt", task.currentAttempt().map(Attempt::id).orElse(null))
                       .put("from", task.status())
                       .put("by", BY_HOST)
-                      .event(Events.TASK_CANCELLED, now));
+                      .event(eventType, now));
         });
   }
 
@@ -851,17 +854,7 @@ public final class Ledger implements RunLedger {
 
   @Override
   public RunSnapshot skip(RunId runId, TaskId taskId) {
-    Objects.requireNonNull(taskId, "taskId");
-    return write(
-        runId,
-        true,
-        (s, now) -> {
-          TaskState task = taskOf(s, taskId);
-          task.status()
-              .checkMoveTo(s.status(), taskId, TaskStatus.SKIPPED, TransitionReason.ORDINARY);
-          return new Plan(s.withTask(close(task, TaskStatus.SKIPPED, now)))
-              .event(Events.data().put("by", BY_HOST).event(Events.TASK_SKIPPED, now));
-        });
+    return closeByHost(runId, taskId, TaskStatus.SKIPPED, Events.TASK_SKIPPED);
   }
 
   @Override
